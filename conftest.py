@@ -1,0 +1,57 @@
+"""The cast every test shares.
+
+Léa (learner), Karim (coach) and Sophie (manager) work in one organisation;
+Oscar is a manager in another organisation and must never see their data.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from parcours.accounts.tests.factories import PASSWORD, OrganisationFactory, member
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Cap Avenir Formation", slug="cap-avenir")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(name="Horizon Conseil", slug="horizon")
+
+
+@pytest.fixture
+def lea(organisation):
+    return member(organisation, "learner", email="lea@example.org", display_name="Léa Martin")
+
+
+@pytest.fixture
+def karim(organisation):
+    return member(organisation, "coach", email="karim@example.org", display_name="Karim Benali")
+
+
+@pytest.fixture
+def sophie(organisation):
+    return member(organisation, "manager", email="sophie@example.org",
+                  display_name="Sophie Laurent")
+
+
+@pytest.fixture
+def oscar(other_organisation):
+    return member(other_organisation, "manager", email="oscar@example.org",
+                  display_name="Oscar Dupont")
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run every task that is due, as the worker would, and return how many ran."""
+
+    def run() -> None:
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+
+    return run

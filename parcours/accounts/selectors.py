@@ -1,0 +1,119 @@
+"""Reads about people and organisations, each with its access check built in."""
+
+from django.core import signing
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.models import Invitation, Membership, MembershipRole, Organisation, User
+from parcours.core.errors import DomainError, NotAllowed
+from parcours.core.models import LearningEvent
+from parcours.core.roles import Permission, roles_allow
+
+INVITATION_SALT = "parcours.accounts.invitation"
+
+
+class InvitationInvalid(DomainError):
+    status_code = 404
+    default_message = _("This invitation link is not valid. Ask for a new one.")
+
+
+class InvitationExpired(InvitationInvalid):
+    status_code = 410
+    default_message = _("This invitation has expired. Ask the person who invited you for a new one.")
+
+
+class InvitationUsed(InvitationInvalid):
+    status_code = 410
+    default_message = _("This invitation has already been used. Sign in to continue.")
+
+
+def organisations_of(user: User) -> QuerySet[Organisation]:
+    """The organisations a person belongs to: the only ones they may see."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).order_by("name")
+
+
+def roles_in(user: User, organisation: Organisation) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        MembershipRole.objects.filter(
+            membership__user=user, membership__organisation=organisation
+        ).values_list("role", flat=True)
+    )
+
+
+def require_permission(user: User, organisation: Organisation, permission: str) -> frozenset[str]:
+    """Return the person's roles in the organisation, or refuse (deny by default)."""
+    roles = roles_in(user, organisation)
+    if not roles_allow(roles, permission):
+        raise NotAllowed()
+    return roles
+
+
+def organisation_for(user: User, slug: str) -> Organisation:
+    """The organisation with this short name, if the person belongs to it.
+
+    Someone outside gets a 404, not a 403: they must not learn it exists.
+    """
+    try:
+        return organisations_of(user).get(slug=slug)
+    except Organisation.DoesNotExist as missing:
+        raise Http404(_("No such organisation.")) from missing
+
+
+def members_of(organisation: Organisation, *, viewer: User) -> list[Membership]:
+    """Members with their roles and last activity, in three queries whatever their number."""
+    require_permission(viewer, organisation, Permission.VIEW_MEMBERS)
+    last_activity = (
+        LearningEvent.objects.filter(actor=OuterRef("user_id"), organisation=organisation)
+        .values("actor")
+        .annotate(last=Max("occurred_at"))
+        .values("last")
+    )
+    return list(
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .prefetch_related(Prefetch("roles", queryset=MembershipRole.objects.order_by("role")))
+        .annotate(last_activity=Subquery(last_activity))
+        .order_by("user__display_name", "user__email")
+    )
+
+
+def pending_invitations_of(organisation: Organisation, *, viewer: User) -> list[Invitation]:
+    require_permission(viewer, organisation, Permission.INVITE_MEMBERS)
+    return list(
+        Invitation.objects.filter(
+            organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+        ).select_related("invited_by")
+    )
+
+
+def invitation_for_manager(user: User, organisation: Organisation, invitation_id: int) -> Invitation:
+    require_permission(user, organisation, Permission.INVITE_MEMBERS)
+    try:
+        return Invitation.objects.get(pk=invitation_id, organisation=organisation)
+    except Invitation.DoesNotExist as missing:
+        raise Http404(_("No such invitation.")) from missing
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT, compress=True)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link points to, if it can still be used."""
+    try:
+        invitation_id = signing.loads(token, salt=INVITATION_SALT)
+        invitation = Invitation.objects.select_related("organisation").get(pk=invitation_id)
+    except (signing.BadSignature, Invitation.DoesNotExist, TypeError, ValueError) as bad:
+        raise InvitationInvalid() from bad
+    if invitation.revoked_at is not None:
+        raise InvitationInvalid()
+    if invitation.accepted_at is not None:
+        raise InvitationUsed()
+    if invitation.is_expired():
+        raise InvitationExpired()
+    return invitation
