@@ -1,3 +1,38 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.selectors import organisations_of, roles_in
+from parcours.core.roles import Permission, roles_allow
+
+# (permission needed, label, url name) in the order they appear in the menu.
+MENU = [
+    (Permission.FOLLOW_OWN_PATH, _("My path"), "web:learner_home"),
+    (Permission.VIEW_CASELOAD, _("My learners"), "web:caseload"),
+    (Permission.VIEW_MEMBERS, _("Members"), "web:members"),
+]
+
+
 def navigation(request):
-    """Placeholder replaced below."""
-    return {}
+    """The menu a person sees: only the entries their roles in this organisation allow."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    organisation = getattr(request, "organisation", None)
+    organisations = list(organisations_of(user))
+    if organisation is None and len(organisations) == 1:
+        organisation = organisations[0]
+    items = []
+    if organisation is not None:
+        roles = getattr(request, "roles", None)
+        if roles is None or getattr(request, "organisation", None) is None:
+            roles = roles_in(user, organisation)
+        items = [
+            {"label": label, "url": reverse(name, args=[organisation.slug])}
+            for permission, label, name in MENU
+            if roles_allow(roles, permission)
+        ]
+    return {
+        "nav_organisation": organisation,
+        "nav_organisations": organisations,
+        "nav_items": items,
+    }
