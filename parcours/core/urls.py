@@ -1,4 +1,8 @@
 from django.urls import path
 
+from parcours.core import views
+
 app_name = "core"
-urlpatterns = []
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
