@@ -6,6 +6,7 @@ Oscar is a manager in another organisation and must never see their data.
 
 import pytest
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from parcours.accounts.tests.factories import PASSWORD, OrganisationFactory, member
 
@@ -49,9 +50,24 @@ def oscar(other_organisation):
 
 @pytest.fixture
 def run_tasks(db):
-    """Run every task that is due, as the worker would, and return how many ran."""
+    """Commit as the request would, then run every due task as the worker would.
+
+    Tests run inside a transaction that never commits, so the `on_commit` hooks that
+    enqueue tasks are played here first, like Django's captureOnCommitCallbacks.
+    """
 
     def run() -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        while connection.run_on_commit:
+            pending, connection.run_on_commit = connection.run_on_commit, []
+            for _savepoints, callback, _robust in pending:
+                callback()
         call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is slow on purpose; tests check behaviour, not hash strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

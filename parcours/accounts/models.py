@@ -35,6 +35,10 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, email):
+        # People type their address with capitals now and then; it is still them.
+        return self.get(email__iexact=email)
+
     def create_superuser(self, email, password=None, **fields):
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
@@ -196,6 +200,10 @@ class Invitation(TimeStampedModel):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in self.roles if role in Role.values]
 
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at

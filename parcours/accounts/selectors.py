@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.models import Invitation, Membership, MembershipRole, Organisation, User
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.models import LearningEvent
-from parcours.core.roles import Permission, roles_allow
+from parcours.core.roles import Permission, Role, roles_allow
 
 INVITATION_SALT = "parcours.accounts.invitation"
 
@@ -65,17 +65,23 @@ def organisation_for(user: User, slug: str) -> Organisation:
 
 
 def members_of(organisation: Organisation, *, viewer: User) -> list[Membership]:
-    """Members with their roles and last activity, in three queries whatever their number."""
+    """Members with their roles and last activity, in two queries whatever their number."""
     require_permission(viewer, organisation, Permission.VIEW_MEMBERS)
+    return _members_with_activity(organisation)
+
+
+def _members_with_activity(organisation: Organisation, *, role: str | None = None):
     last_activity = (
         LearningEvent.objects.filter(actor=OuterRef("user_id"), organisation=organisation)
         .values("actor")
         .annotate(last=Max("occurred_at"))
         .values("last")
     )
+    memberships = Membership.objects.filter(organisation=organisation)
+    if role is not None:
+        memberships = memberships.filter(roles__role=role)
     return list(
-        Membership.objects.filter(organisation=organisation)
-        .select_related("user")
+        memberships.select_related("user")
         .prefetch_related(Prefetch("roles", queryset=MembershipRole.objects.order_by("role")))
         .annotate(last_activity=Subquery(last_activity))
         .order_by("user__display_name", "user__email")
@@ -117,3 +123,27 @@ def invitation_from_token(token: str) -> Invitation:
     if invitation.is_expired():
         raise InvitationExpired()
     return invitation
+
+
+def learners_of(organisation: Organisation, *, viewer: User) -> list[Membership]:
+    """The organisation's learners, for the people who follow them."""
+    require_permission(viewer, organisation, Permission.VIEW_CASELOAD)
+    return _members_with_activity(organisation, role=Role.LEARNER)
+
+
+def activity_of(organisation: Organisation, *, viewer: User, since, limit: int = 100):
+    """What happened in the organisation since a moment, newest first."""
+    require_permission(viewer, organisation, Permission.VIEW_ACTIVITY)
+    return list(
+        LearningEvent.objects.filter(organisation=organisation, occurred_at__gte=since)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+
+
+def own_recent_activity(user: User, organisation: Organisation, *, limit: int = 10):
+    """A person's own latest events in an organisation (their timeline)."""
+    return list(
+        LearningEvent.objects.filter(actor=user, organisation=organisation)
+        .order_by("-occurred_at", "-id")[:limit]
+    )

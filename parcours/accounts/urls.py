@@ -1,4 +1,28 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from parcours.accounts import views
+
 app_name = "accounts"
-urlpatterns = []
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("account/", views.profile, name="profile"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+]

@@ -9,6 +9,7 @@ MENU = [
     (Permission.FOLLOW_OWN_PATH, _("My path"), "web:learner_home"),
     (Permission.VIEW_CASELOAD, _("My learners"), "web:caseload"),
     (Permission.VIEW_MEMBERS, _("Members"), "web:members"),
+    (Permission.VIEW_ACTIVITY, _("Activity"), "web:activity"),
 ]
 
 

@@ -1,0 +1,25 @@
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("fr", "Cette page n’existe pas"), ("en", "This page does not exist")])
+def test_a_missing_page_is_friendly_in_both_languages(client, language, text):
+    response = client.get("/nowhere/", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("fr", "Une erreur s’est produite de notre côté"), ("en", "Something went wrong on our side")])
+def test_a_server_error_shows_a_friendly_page_in_both_languages(settings, language, text):
+    settings.ROOT_URLCONF = "parcours.web.tests.urls_exploding"
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/explode/", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 500
+    assert text in response.content.decode()
