@@ -5,7 +5,7 @@ service, and turn the result or the domain error into JSON. No rule lives here.
 """
 
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 
 from parcours.accounts.models import Invitation as InvitationRow
 from parcours.accounts.models import Organisation as OrganisationRow
@@ -173,14 +173,14 @@ def create_invitation(request: HttpRequest, slug: str, payload: schemas.Invitati
     """Invite a person by email with one or more roles; they get an email with a link.
 
     A newer invitation replaces a pending one for the same address. Managers and
-    administrators only. `400` for an unknown role, `409` if the person already holds
-    these roles, `422` for a malformed body.
+    administrators only. `400` for an unknown role or a body that is not JSON, `409` if
+    the person already holds these roles, `422` for missing or invalid fields.
     """
     invitation = invite_member(
         _organisation(request, slug), by=request.auth, email=payload.email,
         roles=payload.roles, locale=payload.locale,
     )
-    return 201, _invitation_out(invitation)
+    return Status(201, _invitation_out(invitation))
 
 
 api.add_router("", me)

@@ -95,6 +95,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            # Ninja's "Cannot parse request body", which is neither translated nor precise.
+            return _json(api, request, 400, _("The request body is not valid JSON."))
         return _json(api, request, exc.status_code, exc.message)
 
     @api.exception_handler(DomainError)

@@ -1,9 +1,13 @@
-"""Pages where people manage their personal access tokens, and the API's JSON 404."""
+"""Pages where people manage their personal access tokens, and the API's own answers
+for addresses and methods it does not serve."""
+
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -62,7 +66,38 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     return render(request, "api/token_revoke.html", {"token": token})
 
 
+def api_root(request: HttpRequest) -> JsonResponse:
+    """Where to start: the machine-readable description and the docs page."""
+    return JsonResponse({
+        "openapi": reverse("api-v1:openapi-json"),
+        "docs": reverse("api-v1:openapi-view"),
+    })
+
+
 def api_not_found(request: HttpRequest, unknown: str) -> JsonResponse:
     return JsonResponse(
-        {"detail": _("There is no such address in the API. See /api/v1/docs.")}, status=404
+        {"detail": _("There is no such address in the API. See %(docs)s.")
+         % {"docs": reverse("api-v1:openapi-view")}},
+        status=404,
     )
+
+
+def json_method_not_allowed(view):
+    """Wrap an API view so that a wrong HTTP method gets a JSON 405, like every error."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        refused = JsonResponse(
+            {"detail": _("This address does not accept %(method)s; it accepts %(allowed)s.")
+             % {"method": request.method, "allowed": response["Allow"]}},
+            status=405,
+        )
+        refused["Allow"] = response["Allow"]
+        return refused
+
+    # Ninja's views skip Django's CSRF check (token auth needs none); keep it so.
+    wrapper.csrf_exempt = getattr(view, "csrf_exempt", False)
+    return wrapper
