@@ -1,10 +1,16 @@
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from parcours.accounts.models import Invitation
 from parcours.core.models import LearningEvent
 
 INVITATIONS = "/api/v1/organisations/cap-avenir/invitations"
+
+
+def french(message: str) -> str:
+    with translation.override("fr"):
+        return translation.gettext(message)
 
 
 def test_sophie_invites_someone_who_then_gets_the_email(api_as, sophie, run_tasks):
@@ -79,7 +85,7 @@ def test_a_malformed_email_gets_422_naming_the_field_in_the_callers_language(api
     body = response.json()
     assert body["detail"]
     assert body["errors"] == [{"location": "body", "field": "email",
-                               "message": "Saisissez une adresse de courriel valide."}]
+                               "message": french("Enter a valid email address.")}]
 
 
 def test_missing_fields_and_an_unknown_language_each_get_a_reason(api_as, sophie):

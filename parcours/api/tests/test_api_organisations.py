@@ -48,3 +48,16 @@ def test_an_unknown_organisation_gets_the_same_403_so_existence_does_not_leak(
 def test_organisations_need_a_token(client, organisation):
     assert client.get("/api/v1/organisations").status_code == 401
     assert client.get("/api/v1/organisations/cap-avenir").status_code == 401
+
+
+def test_an_unexpected_failure_still_answers_json_not_an_html_page(api_as, sophie, monkeypatch):
+    def broken(user):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("parcours.api.api.organisations_of", broken)
+
+    response = api_as(sophie).get("/api/v1/organisations")
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert "fire" not in response.json()["detail"]
