@@ -23,3 +23,13 @@ def test_a_server_error_shows_a_friendly_page_in_both_languages(settings, langua
 
     assert response.status_code == 500
     assert text in response.content.decode()
+
+
+def test_a_form_sent_without_its_csrf_token_gets_a_friendly_page(lea, password):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/login/", {"username": lea.email, "password": password},
+                           HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 403
+    assert "Please send the form again" in response.content.decode()
