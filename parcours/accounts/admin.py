@@ -44,7 +44,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_display = [
+        "email", "organisation", "created_at", "expires_at", "accepted_at", "revoked_at"
+    ]
     list_filter = ["organisation"]
     search_fields = ["email"]
     readonly_fields = ["accepted_at", "accepted_by", "invited_by"]

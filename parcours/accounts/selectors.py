@@ -20,7 +20,9 @@ class InvitationInvalid(DomainError):
 
 class InvitationExpired(InvitationInvalid):
     status_code = 410
-    default_message = _("This invitation has expired. Ask the person who invited you for a new one.")
+    default_message = _(
+        "This invitation has expired. Ask the person who invited you for a new one."
+    )
 
 
 class InvitationUsed(InvitationInvalid):
@@ -33,6 +35,19 @@ def organisations_of(user: User) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user).order_by("name")
+
+
+def organisations_with_roles(user: User) -> list[tuple[Organisation, list[str]]]:
+    """Each organisation the person belongs to, with their roles there, in two queries."""
+    if not user.is_authenticated:
+        return []
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("roles", queryset=MembershipRole.objects.order_by("role")))
+        .order_by("organisation__name")
+    )
+    return [(m.organisation, [r.role for r in m.roles.all()]) for m in memberships]
 
 
 def roles_in(user: User, organisation: Organisation) -> frozenset[str]:
@@ -70,7 +85,19 @@ def members_of(organisation: Organisation, *, viewer: User) -> list[Membership]:
     return _members_with_activity(organisation)
 
 
-def _members_with_activity(organisation: Organisation, *, role: str | None = None):
+def members_page(
+    organisation: Organisation, *, viewer: User, offset: int, limit: int
+) -> tuple[int, list[Membership]]:
+    """One page of members and the total, for paginated lists (the API)."""
+    require_permission(viewer, organisation, Permission.VIEW_MEMBERS)
+    total = Membership.objects.filter(organisation=organisation).count()
+    return total, _members_with_activity(organisation, offset=offset, limit=limit)
+
+
+def _members_with_activity(
+    organisation: Organisation, *, role: str | None = None, offset: int = 0,
+    limit: int | None = None,
+) -> list[Membership]:
     last_activity = (
         LearningEvent.objects.filter(actor=OuterRef("user_id"), organisation=organisation)
         .values("actor")
@@ -84,7 +111,9 @@ def _members_with_activity(organisation: Organisation, *, role: str | None = Non
         memberships.select_related("user")
         .prefetch_related(Prefetch("roles", queryset=MembershipRole.objects.order_by("role")))
         .annotate(last_activity=Subquery(last_activity))
-        .order_by("user__display_name", "user__email")
+        .order_by("user__display_name", "user__email")[
+            offset : None if limit is None else offset + limit
+        ]
     )
 
 
@@ -97,7 +126,9 @@ def pending_invitations_of(organisation: Organisation, *, viewer: User) -> list[
     )
 
 
-def invitation_for_manager(user: User, organisation: Organisation, invitation_id: int) -> Invitation:
+def invitation_for_manager(
+    user: User, organisation: Organisation, invitation_id: int
+) -> Invitation:
     require_permission(user, organisation, Permission.INVITE_MEMBERS)
     try:
         return Invitation.objects.get(pk=invitation_id, organisation=organisation)

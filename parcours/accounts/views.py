@@ -70,7 +70,8 @@ def invitation(request, token):
 
     if User.objects.filter(email__iexact=invitation.email).exists():
         login_url = reverse("accounts:login") + "?next=" + request.path
-        return render(request, "accounts/invitation_sign_in.html", {**context, "login_url": login_url})
+        return render(request, "accounts/invitation_sign_in.html",
+                      {**context, "login_url": login_url})
 
     if request.method == "POST":
         form = JoinForm(request.POST)
@@ -90,7 +91,8 @@ def invitation(request, token):
                 form.add_error(None if hasattr(error, "error_dict") else "password1", error)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
+                messages.success(request, _("Welcome to %(name)s.")
+                                 % {"name": invitation.organisation})
                 return redirect("web:organisation_home", invitation.organisation.slug)
     else:
         form = JoinForm(initial={

@@ -10,9 +10,9 @@ from ninja import NinjaAPI, Query, Router, Status
 from parcours.accounts.models import Invitation as InvitationRow
 from parcours.accounts.models import Organisation as OrganisationRow
 from parcours.accounts.selectors import (
-    members_of,
+    members_page,
     organisation_for,
-    organisations_of,
+    organisations_with_roles,
     pending_invitations_of,
     roles_in,
 )
@@ -58,14 +58,18 @@ def _organisation(request: HttpRequest, slug: str) -> OrganisationRow:
         raise OutsideOrganisation() from outside
 
 
-def _organisation_out(user, organisation: OrganisationRow) -> dict:
+def _organisation_out(organisation: OrganisationRow, roles) -> dict:
     return {
         "slug": organisation.slug,
         "name": organisation.name,
         "default_locale": organisation.default_locale,
         "time_zone": organisation.time_zone,
-        "roles": sorted(roles_in(user, organisation)),
+        "roles": sorted(roles),
     }
+
+
+def _my_organisations(user) -> list[dict]:
+    return [_organisation_out(o, roles) for o, roles in organisations_with_roles(user)]
 
 
 def _invitation_status(invitation: InvitationRow) -> str:
@@ -102,7 +106,7 @@ def get_me(request: HttpRequest):
         "display_name": user.display_name,
         "locale": user.locale,
         "time_zone": user.time_zone,
-        "organisations": [_organisation_out(user, o) for o in organisations_of(user)],
+        "organisations": _my_organisations(user),
     }
 
 
@@ -113,14 +117,15 @@ organisations = Router(tags=["organisations"])
                    summary="List my organisations", operation_id="list_organisations")
 def list_organisations(request: HttpRequest):
     """The organisations the caller belongs to, by name, with the caller's roles in each."""
-    return [_organisation_out(request.auth, o) for o in organisations_of(request.auth)]
+    return _my_organisations(request.auth)
 
 
 @organisations.get("/organisations/{slug}", response={200: schemas.Organisation, **REFUSALS},
                    summary="Get one organisation", operation_id="get_organisation")
 def get_organisation(request: HttpRequest, slug: str):
     """One organisation the caller belongs to. `403` for any other short name."""
-    return _organisation_out(request.auth, _organisation(request, slug))
+    organisation = _organisation(request, slug)
+    return _organisation_out(organisation, roles_in(request.auth, organisation))
 
 
 @organisations.get(
@@ -133,9 +138,11 @@ def list_members(request: HttpRequest, slug: str, page: Query[schemas.MemberPage
     Needs a role that may see members (coach, trainer, manager, administrator); learners
     get `403`. Paginated with `limit` and `offset`; `count` is the total.
     """
-    members = members_of(_organisation(request, slug), viewer=request.auth)
+    organisation = _organisation(request, slug)
+    total, members = members_page(organisation, viewer=request.auth, offset=page.offset,
+                                  limit=page.limit)
     return {
-        "count": len(members),
+        "count": total,
         "limit": page.limit,
         "offset": page.offset,
         "items": [
@@ -146,7 +153,7 @@ def list_members(request: HttpRequest, slug: str, page: Query[schemas.MemberPage
                 "roles": [role.role for role in membership.roles.all()],
                 "last_activity": membership.last_activity,
             }
-            for membership in members[page.offset : page.offset + page.limit]
+            for membership in members
         ],
     }
 

@@ -4,14 +4,12 @@ Session cookies are deliberately not accepted. A browser signed in to Parcours c
 be made to call the API by another site, so the API needs no CSRF protection.
 """
 
-import zoneinfo
-
 from django.http import HttpRequest
-from django.utils import timezone, translation
 from ninja.security import HttpBearer
 
 from parcours.accounts.models import User
 from parcours.api.selectors import user_for_token
+from parcours.core.i18n import activate_preferences
 
 
 class AccessTokenAuth(HttpBearer):
@@ -23,10 +21,5 @@ class AccessTokenAuth(HttpBearer):
             return None
         # UserPreferencesMiddleware only knows session users; a token user gets the
         # same treatment here: messages in their language, times in their zone.
-        translation.activate(user.locale)
-        request.LANGUAGE_CODE = user.locale
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.deactivate()
+        activate_preferences(request, user)
         return user

@@ -30,7 +30,9 @@ def record_event(
     if result is not None:
         unknown = set(result) - RESULT_KEYS
         if unknown:
-            raise ValueError(f"Unknown result keys {sorted(unknown)}; allowed: {sorted(RESULT_KEYS)}.")
+            raise ValueError(
+                f"Unknown result keys {sorted(unknown)}; allowed: {sorted(RESULT_KEYS)}."
+            )
     if isinstance(object, models.Model):
         object_type, object_id, object_name = object._meta.label_lower, object.pk, str(object)
     else:

@@ -1,6 +1,6 @@
-import zoneinfo
+from django.utils import timezone
 
-from django.utils import timezone, translation
+from parcours.core.i18n import activate_preferences
 
 
 class UserPreferencesMiddleware:
@@ -16,12 +16,7 @@ class UserPreferencesMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            translation.activate(user.locale)
-            request.LANGUAGE_CODE = user.locale
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+            activate_preferences(request, user)
         else:
             timezone.deactivate()
         return self.get_response(request)

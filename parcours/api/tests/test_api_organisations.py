@@ -54,7 +54,7 @@ def test_an_unexpected_failure_still_answers_json_not_an_html_page(api_as, sophi
     def broken(user):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("parcours.api.api.organisations_of", broken)
+    monkeypatch.setattr("parcours.api.api.organisations_with_roles", broken)
 
     response = api_as(sophie).get("/api/v1/organisations")
 
