@@ -49,12 +49,19 @@ def oscar(other_organisation):
 
 
 @pytest.fixture
-def run_tasks(db):
+def run_tasks(db, monkeypatch):
     """Commit as the request would, then run every due task as the worker would.
 
     Tests run inside a transaction that never commits, so the `on_commit` hooks that
     enqueue tasks are played here first, like Django's captureOnCommitCallbacks.
     """
+
+    # Between tasks the worker closes connections it takes for stale; inside a test's
+    # transaction autocommit is off, so every connection looks stale, and on PostgreSQL
+    # closing it would end the test's transaction too.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
     def run() -> None:
         connection = connections[DEFAULT_DB_ALIAS]
