@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "ninja",
     "parcours.core",
     "parcours.accounts",
+    "parcours.catalog",
+    "parcours.assessments",
+    "parcours.journeys",
     "parcours.api",
     "parcours.web",
 ]

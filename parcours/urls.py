@@ -6,5 +6,8 @@ urlpatterns = [
     path("", include("parcours.core.urls")),
     path("", include("parcours.api.urls")),
     path("", include("parcours.accounts.urls")),
+    path("", include("parcours.catalog.urls")),
+    path("", include("parcours.assessments.urls")),
+    path("", include("parcours.journeys.urls")),
     path("", include("parcours.web.urls")),
 ]

@@ -20,6 +20,9 @@ from parcours.accounts.services import invite_member
 from parcours.api import schemas
 from parcours.api.auth import AccessTokenAuth
 from parcours.api.errors import OutsideOrganisation, install_error_handlers
+from parcours.assessments.api import router as assessments_router
+from parcours.catalog.api import router as catalog_router
+from parcours.journeys.api import router as journeys_router
 
 DESCRIPTION = """
 The Parcours REST API: the people and organisations a caller can see, and inviting
@@ -192,3 +195,6 @@ def create_invitation(request: HttpRequest, slug: str, payload: schemas.Invitati
 
 api.add_router("", me)
 api.add_router("", organisations)
+api.add_router("", catalog_router)
+api.add_router("", assessments_router)
+api.add_router("", journeys_router)

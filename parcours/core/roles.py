@@ -21,18 +21,31 @@ class Permission(models.TextChoices):
     VIEW_MEMBERS = "view_members", _("See the organisation's members")
     INVITE_MEMBERS = "invite_members", _("Invite people into the organisation")
     VIEW_ACTIVITY = "view_activity", _("See the organisation's learning events")
+    BROWSE_CATALOG = "browse_catalog", _("Browse the published programmes")
+    MANAGE_CATALOG = "manage_catalog", _("Author programmes, quizzes and flashcards")
+    ENROL_LEARNERS = "enrol_learners", _("Enrol learners in programmes")
+    FOLLOW_LEARNERS = "follow_learners", _("See learners' paths, progress and evidence")
+    ADAPT_PATHS = "adapt_paths", _("Adapt a learner's path")
+    REVIEW_WORK = "review_work", _("Review submissions and validate steps")
 
+
+_FOLLOWING = {
+    Permission.VIEW_CASELOAD, Permission.VIEW_MEMBERS, Permission.BROWSE_CATALOG,
+    Permission.ENROL_LEARNERS, Permission.FOLLOW_LEARNERS, Permission.ADAPT_PATHS,
+    Permission.REVIEW_WORK,
+}
+_MANAGING = {
+    Permission.VIEW_MEMBERS, Permission.INVITE_MEMBERS, Permission.VIEW_ACTIVITY,
+    Permission.BROWSE_CATALOG, Permission.MANAGE_CATALOG, Permission.ENROL_LEARNERS,
+    Permission.FOLLOW_LEARNERS,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.LEARNER: frozenset({Permission.FOLLOW_OWN_PATH}),
-    Role.COACH: frozenset({Permission.VIEW_CASELOAD, Permission.VIEW_MEMBERS}),
-    Role.TRAINER: frozenset({Permission.VIEW_CASELOAD, Permission.VIEW_MEMBERS}),
-    Role.MANAGER: frozenset(
-        {Permission.VIEW_MEMBERS, Permission.INVITE_MEMBERS, Permission.VIEW_ACTIVITY}
-    ),
-    Role.ADMIN: frozenset(
-        {Permission.VIEW_MEMBERS, Permission.INVITE_MEMBERS, Permission.VIEW_ACTIVITY}
-    ),
+    Role.LEARNER: frozenset({Permission.FOLLOW_OWN_PATH, Permission.BROWSE_CATALOG}),
+    Role.COACH: frozenset(_FOLLOWING),
+    Role.TRAINER: frozenset(_FOLLOWING),
+    Role.MANAGER: frozenset(_MANAGING),
+    Role.ADMIN: frozenset(_MANAGING),
 }
 
 
