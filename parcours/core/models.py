@@ -43,6 +43,10 @@ class Verb(models.TextChoices):
     OPENED = "opened", _("opened")
     CLICKED = "clicked", _("clicked")
     OPTED_OUT = "opted-out", _("opted out")
+    ANSWERED = "answered", _("answered")
+    PUBLISHED = "published", _("published")
+    VALIDATED = "validated", _("validated")
+    DECLARED = "declared", _("declared done")
 
 
 class LearningEvent(models.Model):
