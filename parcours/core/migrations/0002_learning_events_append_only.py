@@ -9,23 +9,27 @@ from django.db import migrations
 
 CONTENT_COLUMNS = "occurred_at, verb, object_type, object_id, object_name, organisation_id, result, context"
 
-SQLITE_UP = f"""
-CREATE TRIGGER core_learningevent_append_only
-BEFORE UPDATE OF {CONTENT_COLUMNS} ON core_learningevent
-BEGIN
-    SELECT RAISE(ABORT, 'learning events are append-only');
-END;
-CREATE TRIGGER core_learningevent_actor_only_cleared
-BEFORE UPDATE OF actor_id ON core_learningevent
-WHEN NEW.actor_id IS NOT NULL
-BEGIN
-    SELECT RAISE(ABORT, 'learning events are append-only');
-END;
-"""
-SQLITE_DOWN = """
-DROP TRIGGER IF EXISTS core_learningevent_append_only;
-DROP TRIGGER IF EXISTS core_learningevent_actor_only_cleared;
-"""
+SQLITE_UP = [
+    f"""
+    CREATE TRIGGER core_learningevent_append_only
+    BEFORE UPDATE OF {CONTENT_COLUMNS} ON core_learningevent
+    BEGIN
+        SELECT RAISE(ABORT, 'learning events are append-only');
+    END;
+    """,
+    """
+    CREATE TRIGGER core_learningevent_actor_only_cleared
+    BEFORE UPDATE OF actor_id ON core_learningevent
+    WHEN NEW.actor_id IS NOT NULL
+    BEGIN
+        SELECT RAISE(ABORT, 'learning events are append-only');
+    END;
+    """,
+]
+SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS core_learningevent_append_only",
+    "DROP TRIGGER IF EXISTS core_learningevent_actor_only_cleared",
+]
 
 POSTGRES_UP = """
 CREATE FUNCTION core_learningevent_refuse_update() RETURNS trigger AS $$
@@ -62,13 +66,11 @@ def backwards(apps, schema_editor):
 
 def _run(schema_editor, sql):
     vendor = schema_editor.connection.vendor
-    if vendor not in ("sqlite", "postgresql"):
-        return
     if vendor == "sqlite":
-        for statement in sql.split("END;"):
-            if statement.strip():
-                schema_editor.execute(statement + ("END;" if "BEGIN" in statement else ""))
-    else:
+        # SQLite runs one statement per call.
+        for statement in sql:
+            schema_editor.execute(statement)
+    elif vendor == "postgresql":
         schema_editor.execute(sql)
 
 
