@@ -56,6 +56,16 @@ class Enrolment(TimeStampedModel):
         return f"{self.learner} — {self.programme}"
 
 
+class AdaptationKind(models.TextChoices):
+    PULLED_FORWARD = "pulled_forward", _("Moved earlier")
+    PUSHED_BACK = "pushed_back", _("Moved later")
+    INSERTED = "inserted", _("Added")
+    SKIPPED = "skipped", _("Skipped")
+    DUE_DATE_CHANGED = "due_date_changed", _("Due date changed")
+    REORDERED = "reordered", _("Reordered")
+    TEMPLATE_APPLIED = "template_applied", _("Programme update applied")
+
+
 class PathStepStatus(models.TextChoices):
     TODO = "todo", _("To do")
     DONE = "done", _("Done")
@@ -89,6 +99,9 @@ class PathStep(StepContent, TimeStampedModel):
     adapted = models.BooleanField(_("adapted by a coach"), default=False)
     added_by_coach = models.BooleanField(_("added by a coach"), default=False)
     change_reason = models.TextField(_("reason for the last change"), blank=True)
+    last_change = models.CharField(
+        _("last change"), max_length=20, choices=AdaptationKind.choices, blank=True,
+        help_text=_("What the coach last did to this step, so the learner reads why."))
     engaged_seconds = models.PositiveIntegerField(_("engaged time (seconds)"), default=0)
     last_heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
 
@@ -113,16 +126,6 @@ class PathStep(StepContent, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-
-class AdaptationKind(models.TextChoices):
-    PULLED_FORWARD = "pulled_forward", _("Moved earlier")
-    PUSHED_BACK = "pushed_back", _("Moved later")
-    INSERTED = "inserted", _("Added")
-    SKIPPED = "skipped", _("Skipped")
-    DUE_DATE_CHANGED = "due_date_changed", _("Due date changed")
-    REORDERED = "reordered", _("Reordered")
-    TEMPLATE_APPLIED = "template_applied", _("Programme update applied")
 
 
 class Adaptation(models.Model):
@@ -226,5 +229,10 @@ class Submission(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status=SubmissionStatus.CHANGES_REQUESTED) | ~Q(feedback=""),
                 name="changes_requested_have_feedback"),
+            # A learner sends a new version once the previous one is reviewed: the coach's
+            # queue never holds two versions of the same work.
+            models.UniqueConstraint(fields=["path_step"],
+                                    condition=Q(status=SubmissionStatus.SUBMITTED),
+                                    name="one_pending_submission_per_step"),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="submission_queue_idx")]
