@@ -153,8 +153,13 @@ class Attempt(models.Model):
         verbose_name_plural = _("quiz attempts")
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(fields=["quiz", "learner", "path_step", "number"],
-                                    name="attempt_number_unique"),
+            # Attempts are counted per learner and quiz, whatever the path step they were
+            # started from: practising outside the path must not bypass the limit.
+            models.UniqueConstraint(fields=["quiz", "learner", "number"],
+                                    name="attempt_number_unique_per_learner"),
+            models.UniqueConstraint(fields=["quiz", "learner"],
+                                    condition=Q(submitted_at__isnull=True),
+                                    name="one_open_attempt_per_quiz"),
             models.CheckConstraint(
                 condition=Q(submitted_at__isnull=True) | Q(score_percent__isnull=False),
                 name="submitted_attempt_has_score"),
@@ -222,6 +227,11 @@ class CardMemory(models.Model):
                              verbose_name=_("card"))
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="card_memories", verbose_name=_("learner"))
+    path_step = models.ForeignKey(
+        "journeys.PathStep", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="card_memories", verbose_name=_("path step"),
+        help_text=_("The step that introduced the card: reviews from the daily queue count "
+                    "for it."))
     fsrs_state = models.JSONField(_("scheduler state"))
     due_at = models.DateTimeField(_("due"))
     last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
