@@ -73,6 +73,10 @@ class Programme(TimeStampedModel):
         help_text=_("Goes up each time published changes are saved; paths note the version "
                     "they were copied from."))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    has_unpublished_changes = models.BooleanField(
+        _("changed since publication"), default=False,
+        help_text=_("Set by any edit of a published programme; publishing again raises the "
+                    "version and clears it."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("created by"))
