@@ -1,9 +1,12 @@
 """Question banks, quizzes and decks written by Sophie (manager), through the services."""
 
+from datetime import date
 from decimal import Decimal
 
 from parcours.assessments import services
 from parcours.assessments.models import QuestionKind
+from parcours.catalog.models import Programme, StepKind
+from parcours.journeys.models import Enrolment, PathStep
 
 
 def choices(*texts: str, correct=(), feedback=None) -> list[dict]:
@@ -91,3 +94,20 @@ def deck_of(organisation, by, *cards: tuple[str, str], title="Verbes irrégulier
     for front, back in cards or (("to go", "aller"), ("to be", "être"), ("to have", "avoir")):
         services.add_card(deck, by=by, front=front, back=back)
     return deck
+
+
+def path_step_for(learner, organisation, *, quiz=None, deck=None, reviews_required=0):
+    """A step of the learner's own path bringing this quiz or deck.
+
+    Written straight to the tables: only the shape of a path step matters here, not how
+    journeys builds one.
+    """
+    programme = Programme.objects.create(organisation=organisation, title="Anglais B1")
+    enrolment = Enrolment.objects.create(organisation=organisation, programme=programme,
+                                         learner=learner, start_on=date(2026, 9, 1),
+                                         minutes_per_week=120)
+    return PathStep.objects.create(
+        enrolment=enrolment, position=0, title=quiz.title if quiz else deck.title,
+        kind=StepKind.QUIZ if quiz else StepKind.LESSON, quiz=quiz, deck=deck,
+        reviews_required=reviews_required,
+    )
