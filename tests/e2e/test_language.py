@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,6 +32,10 @@ def browser(monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
+        # While Playwright's event loop runs, Django keeps database connections per
+        # context, not per thread: one opened by the test body would outlive the test
+        # and keep PostgreSQL from dropping the test database.
+        connections.close_all()
         browser.close()
 
 
@@ -44,7 +49,7 @@ def french_page(browser):
 
 
 def test_a_learner_signs_in_in_french_and_switches_to_english(
-    french_page, live_server, lea, password
+    lea, password, live_server, french_page
 ):
     from playwright.sync_api import expect
 
