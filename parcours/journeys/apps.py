@@ -6,3 +6,8 @@ class JourneysConfig(AppConfig):
     name = "parcours.journeys"
     label = "journeys"
     verbose_name = _("Learning paths")
+
+    def ready(self) -> None:
+        # Subscribes to `passed`, `failed` and `reviewed-card`: quizzes and flashcards
+        # become evidence on learners' steps.
+        from parcours.journeys import handlers  # noqa: F401
