@@ -3,9 +3,12 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from parcours.catalog import services
 from parcours.catalog.models import Programme, Step
+from parcours.catalog.services import NothingToPublish
+from parcours.journeys.services import UnpublishedChanges, enrol_learner
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 
@@ -235,7 +238,7 @@ def test_a_wrong_attachment_is_explained_next_to_the_field(as_sophie, programme,
     )
 
     assert response.status_code == 400
-    assert "type" in str(response.context["form"].errors["attachment"])
+    assert response.context["form"].errors["attachment"]
     assert "Mon texte" in response.content.decode()
     assert not Step.objects.exists()
 
@@ -265,7 +268,8 @@ def test_prerequisites_in_a_circle_are_refused_on_the_page(as_sophie, programme,
                               step_fields(title="Écrire son CV", prerequisites=[letter.pk]))
 
     assert response.status_code == 400
-    assert "circle" in response.content.decode()
+    assert response.context["form"].non_field_errors()
+    assert 'role="alert"' in response.content.decode()
     assert not cv.prerequisites.exists()
 
 
@@ -319,7 +323,7 @@ def test_sophie_deletes_a_step(as_sophie, programme, module, add_lesson):
 def test_publishing_an_empty_programme_explains_what_is_missing(as_sophie, programme):
     response = as_sophie.post(url("programme_publish", programme.pk), follow=True)
 
-    assert "at least one step" in response.content.decode()
+    assert escape(str(NothingToPublish.default_message)) in response.content.decode()
     programme.refresh_from_db()
     assert programme.status == "draft"
 
@@ -331,7 +335,7 @@ def test_sophie_publishes_the_programme(as_sophie, programme, module, add_lesson
 
     programme.refresh_from_db()
     assert programme.is_published
-    assert "version 1" in response.content.decode()
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
 
 
 def test_the_preview_shows_every_step_as_a_learner_would(as_sophie, programme, module,
@@ -347,3 +351,30 @@ def test_the_preview_shows_every_step_as_a_learner_would(as_sophie, programme, m
     assert 'href="https://www.fun-mooc.fr/cours/1"' in page
     step = module.steps.get(title="Se présenter")
     assert url("step_attachment", programme.pk, step.pk) in page
+
+
+def test_sophie_applies_the_published_changes_to_running_paths(as_sophie, published, module,
+                                                               sophie, lea):
+    enrol_learner(published, lea, by=sophie, start_on=published.published_at.date(),
+                  minutes_per_week=120)
+    services.update_step(module.steps.get(), by=sophie, title="Se présenter en 2 minutes")
+    services.publish_programme(published, by=sophie)
+
+    response = as_sophie.post(url("programme_apply", published.pk), follow=True)
+
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    assert lea.enrolments.get().steps.get().title == "Se présenter en 2 minutes"
+
+
+def test_changes_not_yet_published_are_not_applied(as_sophie, published, module, sophie):
+    services.update_step(module.steps.get(), by=sophie, title="Brouillon de titre")
+
+    response = as_sophie.post(url("programme_apply", published.pk), follow=True)
+
+    assert escape(str(UnpublishedChanges.default_message)) in response.content.decode()
+
+
+def test_a_learner_cannot_apply_changes_to_running_paths(client, lea, published):
+    client.force_login(lea)
+
+    assert client.post(url("programme_apply", published.pk)).status_code == 403
