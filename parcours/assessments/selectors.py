@@ -191,6 +191,10 @@ class QuestionView:
     def answered(self) -> bool:
         return self.response is not None
 
+    @property
+    def picked_texts(self) -> list[str]:
+        return [choice.text for choice in self.choices if choice.picked]
+
 
 def _display_choices(attempt: Attempt, question: Question) -> list[Choice]:
     choices = sorted(question.choices.all(), key=lambda choice: (choice.position, choice.id))

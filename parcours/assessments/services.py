@@ -407,7 +407,9 @@ def _check_step(path_step, *, learner: User, organisation: Organisation) -> None
         raise NotAllowed(_("This step is not in your path."))
 
 
-def _time_is_up(attempt: Attempt, now: datetime) -> bool:
+def time_is_up(attempt: Attempt, now: datetime | None = None) -> bool:
+    """True once answers no longer count: after the deadline and its GRACE."""
+    now = now or timezone.now()
     return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
 
 
@@ -434,7 +436,7 @@ def _given_questions(attempt: Attempt) -> list[Question]:
 def _close_if_time_is_up(quiz: Quiz, learner: User, now: datetime) -> None:
     attempt = (Attempt.objects.select_for_update()
                .filter(quiz=quiz, learner=learner, submitted_at__isnull=True).first())
-    if attempt is not None and _time_is_up(attempt, now):
+    if attempt is not None and time_is_up(attempt, now):
         _mark(attempt, now=now)
 
 
@@ -537,7 +539,7 @@ def save_answers(attempt: Attempt, *, by: User, responses: Mapping[Any, Any]) ->
     None clears an answer. One response that does not fit refuses them all.
     """
     attempt = _lock_open_attempt(attempt, by)
-    if _time_is_up(attempt, timezone.now()):
+    if time_is_up(attempt, timezone.now()):
         raise TimeIsUp()
     _store_responses(attempt, responses)
     return attempt
@@ -554,7 +556,7 @@ def submit_attempt(attempt: Attempt, *, by: User,
     """
     attempt = _lock_open_attempt(attempt, by)
     now = timezone.now()
-    if responses is not None and not _time_is_up(attempt, now):
+    if responses is not None and not time_is_up(attempt, now):
         _store_responses(attempt, responses)
     return _mark(attempt, now=now)
 
