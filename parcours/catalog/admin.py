@@ -2,6 +2,7 @@
 services keep durations, positions, versions and the publication record right."""
 
 from django.contrib import admin
+from django.db import models
 
 from parcours.catalog.models import Module, Programme, Step, Tag
 
@@ -45,6 +46,7 @@ class StepAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "required", "programme__organisation"]
     search_fields = ["title", "programme__title"]
     list_select_related = ["programme", "module"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Tag)

@@ -183,6 +183,16 @@ def test_sophie_adds_a_lesson_with_its_content(as_sophie, programme, module):
     assert programme.estimated_minutes == 20
 
 
+@pytest.mark.parametrize("kind", ["lesson", "quiz", "assignment", "checkpoint", "external",
+                                  "live_session", "appointment"])
+def test_every_kind_of_step_has_its_form(as_sophie, programme, module, kind):
+    response = as_sophie.get(url("step_new", programme.pk, module.pk) + f"?kind={kind}")
+
+    assert response.status_code == 200
+    assert 'name="title"' in response.content.decode()
+    assert 'enctype="multipart/form-data"' in response.content.decode()
+
+
 def test_the_step_form_shows_only_the_fields_of_its_kind(as_sophie, programme, module, quiz,
                                                         other_quiz):
     response = as_sophie.get(url("step_new", programme.pk, module.pk) + "?kind=quiz")

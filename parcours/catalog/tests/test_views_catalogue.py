@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -219,3 +220,37 @@ def test_lea_enrols_herself_at_her_own_pace(client, lea, open_programme):
     page = client.get(detail(open_programme))
     assert page.context["enrolled"]
     assert page.context["form"] is None
+
+
+# The step content, shared with the learner's path pages
+
+
+def test_a_learners_copy_of_a_step_shows_the_programme_steps_attachment(published, module,
+                                                                        add_lesson, organisation):
+    from parcours.journeys.models import PathStep
+
+    step = add_lesson(module, "Guide", body="Lisez le *guide*.",
+                      video_url="https://video.example.org/v/1",
+                      attachment=SimpleUploadedFile("guide.pdf", PDF))
+    copy = PathStep(kind="lesson", title="Guide", body=step.body, video_url=step.video_url,
+                    source_step=step)
+
+    html = render_to_string("catalog/_step_content.html",
+                            {"step": copy, "organisation": organisation})
+
+    assert "<em>guide</em>" in html
+    assert 'href="https://video.example.org/v/1"' in html
+    assert reverse("catalog:step_attachment",
+                   args=["cap-avenir", published.pk, step.pk]) in html
+
+
+def test_a_step_a_coach_added_shows_its_content_without_attachment(organisation):
+    from parcours.journeys.models import PathStep
+
+    html = render_to_string("catalog/_step_content.html", {
+        "step": PathStep(kind="external", title="Forum", external_url="https://forum.example.org"),
+        "organisation": organisation,
+    })
+
+    assert 'href="https://forum.example.org"' in html
+    assert "attachment" not in html
