@@ -88,6 +88,9 @@ class LearningEvent(models.Model):
         indexes = [
             models.Index(fields=["actor", "-occurred_at"], name="event_actor_time_idx"),
             models.Index(fields=["organisation", "occurred_at"], name="event_org_time_idx"),
+            # "Last activity of each member" looks up one person within one organisation.
+            models.Index(fields=["organisation", "actor", "occurred_at"],
+                         name="event_org_actor_time_idx"),
             models.Index(fields=["object_type", "object_id"], name="event_object_idx"),
         ]
         # No database check on `verb`: new verbs arrive with new features, and on SQLite

@@ -64,6 +64,16 @@ def caseload(request, organisation):
     })
 
 
+MEMBERS_PER_PAGE = 50
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
 @organisation_page(Permission.VIEW_MEMBERS)
 def members(request, organisation):
     can_invite = roles_allow(request.roles, Permission.INVITE_MEMBERS)
@@ -84,9 +94,18 @@ def members(request, organisation):
                     return redirect("web:members", organisation.slug)
         else:
             form = InviteForm(initial={"locale": organisation.default_locale})
+    page = _page_number(request)
+    total, members_shown = selectors.members_page(
+        organisation, viewer=request.user, offset=(page - 1) * MEMBERS_PER_PAGE,
+        limit=MEMBERS_PER_PAGE,
+    )
+    page_count = max(1, -(-total // MEMBERS_PER_PAGE))
     return render(request, "web/members.html", {
         "organisation": organisation,
-        "members": selectors.members_of(organisation, viewer=request.user),
+        "members": members_shown,
+        "member_total": total,
+        "page": page,
+        "page_count": page_count,
         "invitations": (
             selectors.pending_invitations_of(organisation, viewer=request.user)
             if can_invite else []

@@ -161,4 +161,16 @@ def test_the_members_page_runs_the_same_queries_for_5_or_50_members(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(page("web:members"))
 
-    assert len(response.context["members"]) == 51
+    assert response.context["member_total"] == 51
+    assert len(response.context["members"]) == 50
+
+
+def test_the_members_list_is_shown_fifty_at_a_time(client, sophie, organisation):
+    for _ in range(50):
+        member(organisation, "learner")
+    client.force_login(sophie)
+
+    second = client.get(page("web:members") + "?page=2", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert len(second.context["members"]) == 1
+    assert "Page 2 of 2" in second.content.decode()
