@@ -42,12 +42,14 @@ from parcours.journeys.models import PathStepStatus
 from parcours.web.decorators import organisation_page
 
 
-def _url_or_none(name: str, *args) -> str | None:
-    """A link to another app's page, if that page exists yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+def _url_or_none(names: str | tuple[str, ...], *args) -> str | None:
+    """A link to another app's page (the first of these names that exists), or None."""
+    for name in (names,) if isinstance(names, str) else names:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 def _template_or_none(name: str) -> str | None:
@@ -94,8 +96,8 @@ def _step_page(request, organisation, path_step_id, *, status=200, **forms):
         "organisation": organisation,
         "page": page,
         "path_step": path_step,
-        "start_quiz_url": (_url_or_none("assessments:start_quiz", organisation.slug,
-                                        path_step.quiz_id)
+        "start_quiz_url": (_url_or_none(("assessments:start_quiz", "assessments:quiz_start"),
+                                        organisation.slug, path_step.quiz_id)
                            if path_step.quiz_id else None),
         "reviews_url": _url_or_none("assessments:reviews", organisation.slug),
         "content_partial": _template_or_none("catalog/_step_content.html"),
