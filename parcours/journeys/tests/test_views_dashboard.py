@@ -42,6 +42,21 @@ def test_lea_sees_her_next_step_why_and_a_button_to_open_it(client, lea, enrolme
     assert reverse("journeys:step", args=["cap-avenir", first.pk]) in page
 
 
+@pytest.mark.parametrize("steps", [5, 40])
+def test_the_dashboard_page_takes_the_same_queries_whatever_the_path_length(
+        client, lea, organisation, django_assert_num_queries, steps):
+    enrolled(lea, organisation, steps=steps, done=3)
+    enrolled(lea, organisation, title="Écrire son CV", steps=steps)
+    client.force_login(lea)
+
+    # session, user, organisation, roles (decorator); the selector's roles, enrolments,
+    # steps, prerequisites and flashcards due; the menu's organisations
+    with django_assert_num_queries(10):
+        response = client.get(dashboard())
+
+    assert len(response.context["board"].programmes) == 2
+
+
 def test_progress_is_a_labelled_progress_bar_with_the_figures_in_words(client, lea,
                                                                        organisation):
     enrolment = enrolled(lea, organisation, steps=4, done=1)
