@@ -109,8 +109,11 @@ def step_attachment(request, organisation, programme_id, step_id):
         raise Http404(_("This step has no attached file."))
     name = step.attachment.name.rsplit("/", 1)[-1]
     content_type, _encoding = mimetypes.guess_type(name)
-    return FileResponse(step.attachment.open("rb"), filename=name,
-                        as_attachment=content_type not in INLINE_TYPES)
+    try:
+        file = step.attachment.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("This file is no longer available.")) from missing
+    return FileResponse(file, filename=name, as_attachment=content_type not in INLINE_TYPES)
 
 
 # Authoring

@@ -67,6 +67,25 @@ def test_the_catalogue_shows_only_the_programmes_of_a_skill(client, lea, publish
     assert "Prise de parole" not in response.content.decode()
 
 
+def test_the_catalogue_takes_the_same_queries_however_many_programmes(client, lea, published,
+                                                                     organisation, sophie):
+    client.force_login(lea)
+    client.get(catalogue())
+    with CaptureQueriesContext(connection) as few:
+        client.get(catalogue())
+    for n in range(5):
+        programme = services.create_programme(organisation, by=sophie, title=f"Parcours {n}",
+                                              language="fr", tags=[f"Thème {n}"])
+        services.add_step(services.add_module(programme, by=sophie, title="M"), by=sophie,
+                          kind="checkpoint", title="Bilan")
+        services.publish_programme(programme, by=sophie)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(catalogue())
+
+    assert len(response.context["programmes"]) == 6
+    assert len(many) == len(few)
+
+
 def test_an_unknown_tag_in_the_address_shows_every_programme(client, lea, published):
     client.force_login(lea)
 
