@@ -112,3 +112,22 @@ def test_it_prints_the_logins(seeded):
     assert "nathalie.girard@cap-avenir.example" in seeded
     assert "lea.martin@cap-avenir.example" in seeded
     assert "oscar.dupont@horizon-conseil.example" in seeded
+
+
+def test_the_demo_has_two_published_programmes_with_learners_at_various_stages(seeded):
+    from parcours.catalog.models import Programme
+    from parcours.journeys.models import Enrolment, Evidence, PathStep
+
+    programmes = Programme.objects.filter(organisation__slug="cap-avenir", status="published")
+    assert programmes.count() == 2
+    assert any(step.deck_id for step in PathStep.objects.all())  # the language course's cards
+    lea = User.objects.get(email="lea.martin@cap-avenir.example")
+    assert Enrolment.objects.filter(learner=lea).count() == 2
+    done_counts = {
+        enrolment.pk: enrolment.steps.filter(status="done").count()
+        for enrolment in Enrolment.objects.all()
+    }
+    assert 0 in done_counts.values() and max(done_counts.values()) >= 6
+    # Every done step carries its evidence: nothing was ticked by hand.
+    for step in PathStep.objects.filter(status="done"):
+        assert Evidence.objects.filter(path_step=step).exists()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
 
+from parcours.accounts.management.commands._demo_programmes import seed_programmes
 from parcours.accounts.models import Membership, Organisation, User
 from parcours.accounts.services import add_member, create_organisation
 from parcours.core.roles import Role
@@ -101,9 +102,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             for demo in DEMO_ORGANISATIONS:
                 created += self._seed(demo, password_hash)
+            enrolments = self._seed_programmes(CAP_AVENIR)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo ready ({created} people created).")
-            if created else "Demo already seeded: nothing to change."
+            self.style.SUCCESS(f"Demo ready ({created} people, {enrolments} enrolments created).")
+            if created or enrolments else "Demo already seeded: nothing to change."
         )
         self._print_logins()
 
@@ -131,6 +133,17 @@ class Command(BaseCommand):
             if not set(person.roles) <= held:
                 add_member(organisation, user, roles=person.roles)
         return created
+
+    def _seed_programmes(self, demo: DemoOrganisation) -> int:
+        organisation = Organisation.objects.get(slug=demo.slug)
+
+        def person(name: str) -> User:
+            return User.objects.get(email__iexact=Person(name, ()).email_at(demo.domain))
+
+        return seed_programmes(
+            organisation, manager=person("Sophie Laurent"), coach=person(KARIM.display_name),
+            learners=[person(name) for name in LEARNER_NAMES],
+        )
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nSign in at /login/ with one of these (password: {DEMO_PASSWORD}):")
