@@ -194,7 +194,6 @@ class CatalogueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         themes = [(t.pk, t.name) for t in tags if t.kind == TagKind.THEME]
         skills = [(t.pk, t.name) for t in tags if t.kind == TagKind.SKILL]
-        self.fields["tag"].choices = [
-            ("", _("All")), (_("Themes"), themes), (_("Skills"), skills),
-        ]
+        groups = [(_("Themes"), themes), (_("Skills"), skills)]
+        self.fields["tag"].choices = [("", _("All")), *[g for g in groups if g[1]]]
 
