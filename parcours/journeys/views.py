@@ -253,6 +253,11 @@ def caseload(request, organisation):
     })
 
 
+def _posted(request):
+    """The form data of a POST (even an empty one), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -332,7 +337,7 @@ def adapt_step(request, organisation, path_step_id, action):
     form_class, service_name, title, done = ADAPTATIONS[action]
     path_step = selectors.followed_path_step(request.user, organisation, path_step_id)
     initial = {"due_on": path_step.due_on} if action == "due-date" else None
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(_posted(request), initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -357,7 +362,7 @@ def adapt_step(request, organisation, path_step_id, action):
 def insert_step(request, organisation, enrolment_id):
     enrolment = selectors.followed_enrolment(request.user, organisation, enrolment_id)
     steps = list(enrolment.steps.all())
-    form = InsertStepForm(request.POST or None, initial={"position": len(steps) + 1})
+    form = InsertStepForm(_posted(request), initial={"position": len(steps) + 1})
     status = 200
     if request.method == "POST":
         status = 400
@@ -384,7 +389,7 @@ def reorder(request, organisation, enrolment_id):
     enrolment = selectors.followed_enrolment(request.user, organisation, enrolment_id)
     steps = list(enrolment.steps.all())
     form = ReorderForm([step for step in steps if step.status == PathStepStatus.TODO],
-                       request.POST or None)
+                       _posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -414,7 +419,7 @@ def validate_step(request, organisation, path_step_id):
         service, title = services.confirm_external, _("Confirm this external activity")
     else:
         raise Http404(_("This step is not validated by a coach."))
-    form = CommentForm(request.POST or None)
+    form = CommentForm(_posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -488,7 +493,7 @@ def _session_key(programme) -> str:
 def enrol(request, organisation, programme_id):
     programme = selectors.programme_to_enrol_in(request.user, organisation, programme_id)
     search = (request.GET.get("q") or "").strip()[:100]
-    form = EnrolForm(selectors.learners_in(organisation), request.POST or None)
+    form = EnrolForm(selectors.learners_in(organisation), _posted(request))
     status = 200
     if request.method == "POST":
         status = 400
