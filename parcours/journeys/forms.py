@@ -225,16 +225,25 @@ class CaseloadFilterForm(forms.Form):
         }
 
 
+class HoursField(forms.DecimalField):
+    """Hours as people type them: "2,5" (French) reads like "2.5"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", ".")
+        return super().to_python(value)
+
+
 class EnrolForm(forms.Form):
     learners = forms.ModelMultipleChoiceField(
         label=_("Learners"), queryset=None, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one learner.")})
     start_on = forms.DateField(label=_("Start date"),
                                widget=forms.DateInput(attrs={"type": "date"}))
-    hours_per_week = forms.DecimalField(
+    hours_per_week = HoursField(
         label=_("Hours per week"), max_digits=4, decimal_places=2,
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("60"))],
-        localize=True, initial=Decimal("3"),
+        initial=Decimal("3"), widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text=_("The learner's pace: planned dates follow from it."))
 
     def __init__(self, learners, *args, **kwargs):
