@@ -772,3 +772,106 @@ def learners_to_enrol(organisation: Organisation, programme: Programme, *, viewe
     return LearnerChoices(choices=[LearnerChoice(learner=u, enrolled=u.enrolled) for u in rows],
                           total=total)
 
+
+# --- Reads for the REST API (journeys/api.py) -------------------------------------------
+
+
+def _path_with_evidence() -> list:
+    """Prefetches of a path's steps for the API: prerequisites, evidence, submissions."""
+    return [
+        "prerequisites",
+        Prefetch("evidence", queryset=Evidence.objects.select_related("recorded_by")
+                 .order_by("recorded_at", "id")),
+        Prefetch("submissions", queryset=Submission.objects.select_related("reviewed_by")
+                 .order_by("-created_at", "-id")),
+    ]
+
+
+def _visible_enrolments(user: User, organisation: Organisation) -> QuerySet[Enrolment]:
+    """Every enrolment of the organisation for those who follow learners; a learner's own
+    for a learner; refused for anyone else."""
+    roles = roles_in(user, organisation)
+    enrolments = Enrolment.objects.filter(organisation=organisation)
+    if not roles_allow(roles, Permission.FOLLOW_LEARNERS):
+        require_permission(user, organisation, Permission.FOLLOW_OWN_PATH)
+        enrolments = enrolments.filter(learner=user)
+    return enrolments.select_related("programme", "learner")
+
+
+def enrolments_page_for(user: User, organisation: Organisation, *, offset: int, limit: int,
+                        programme_id: int | None = None,
+                        learner_id: int | None = None) -> tuple[int, list[Enrolment]]:
+    """One page of the enrolments the person may see, newest first, and their total; each
+    with its steps and their prerequisites (for status, progress and next step), in a
+    fixed number of queries whatever the page's size."""
+    enrolments = _visible_enrolments(user, organisation)
+    if programme_id is not None:
+        enrolments = enrolments.filter(programme_id=programme_id)
+    if learner_id is not None:
+        enrolments = enrolments.filter(learner_id=learner_id)
+    total = enrolments.count()
+    steps = PathStep.objects.order_by("position", "id").prefetch_related("prerequisites")
+    page = list(enrolments.prefetch_related(Prefetch("steps", queryset=steps))
+                .order_by("-created_at", "-id")[offset:offset + limit])
+    return total, page
+
+
+def enrolment_with_path(user: User, organisation: Organisation,
+                        enrolment_id: int) -> Enrolment:
+    """One enrolment the person may see, with its whole path and each step's evidence."""
+    steps = PathStep.objects.order_by("position", "id").prefetch_related(*_path_with_evidence())
+    try:
+        return (_visible_enrolments(user, organisation)
+                .prefetch_related(Prefetch("steps", queryset=steps)).get(pk=enrolment_id))
+    except Enrolment.DoesNotExist as missing:
+        raise Http404(_("No such enrolment.")) from missing
+
+
+def path_step_with_evidence(user: User, organisation: Organisation,
+                            path_step_id: int) -> PathStep:
+    """One step of a path the person may see (their own, or any for those who follow
+    learners), with its evidence and submissions."""
+    enrolments = _visible_enrolments(user, organisation)
+    try:
+        return (PathStep.objects.filter(enrolment__in=enrolments.values("pk"))
+                .select_related("enrolment__programme", "enrolment__learner")
+                .prefetch_related(*_path_with_evidence()).get(pk=path_step_id))
+    except PathStep.DoesNotExist as missing:
+        raise Http404(_("No such step.")) from missing
+
+
+def members_with_ids(organisation: Organisation, user_ids: list[int], *,
+                     viewer: User) -> list[User]:
+    """The organisation's members with these ids, in that order, for enrolling them; an
+    id that is not a member's is a 404 naming it."""
+    require_permission(viewer, organisation, Permission.ENROL_LEARNERS)
+    members = User.objects.filter(memberships__organisation=organisation, pk__in=user_ids)
+    by_id = {user.pk: user for user in members}
+    unknown = [str(pk) for pk in user_ids if pk not in by_id]
+    if unknown:
+        raise Http404(_("No member of this organisation has the id %(ids)s.")
+                      % {"ids": ", ".join(unknown)})
+    return [by_id[pk] for pk in user_ids]
+
+
+def programme_of(user: User, organisation: Organisation, programme_id: int) -> Programme:
+    """A programme of the organisation, to enrol in (the service checks that it is open
+    and who may enrol whom)."""
+    require_permission(user, organisation, Permission.BROWSE_CATALOG)
+    try:
+        return Programme.objects.select_related("organisation").get(
+            pk=programme_id, organisation=organisation)
+    except Programme.DoesNotExist as missing:
+        raise Http404(_("No such programme.")) from missing
+
+
+def step_to_copy(user: User, organisation: Organisation, step_id: int):
+    """A programme step of the organisation, to copy into a learner's path."""
+    from parcours.catalog.models import Step  # only this section reads template steps
+
+    require_permission(user, organisation, Permission.ADAPT_PATHS)
+    try:
+        return Step.objects.select_related("programme").get(
+            pk=step_id, programme__organisation=organisation)
+    except Step.DoesNotExist as missing:
+        raise Http404(_("No such programme step.")) from missing
