@@ -230,7 +230,8 @@ class AttemptForm(forms.Form):
         elif kind == QuestionKind.NUMERIC:
             self.fields[name] = forms.CharField(
                 required=False, max_length=40, label=question.prompt,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                              "aria-describedby": f"id_{name}_hint"}))
             self.initial[name] = view.response_text
         elif kind == QuestionKind.ORDERING:
             places = [("", "—")] + [(str(n), str(n)) for n in range(1, len(view.choices) + 1)]

@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parcours.accounts.tests.factories import member
@@ -138,3 +140,18 @@ def test_cards_come_back_after_their_interval(sign_in, lea, deck):
         page = sign_in(lea).get(url("reviews")).content.decode()
 
     assert "2 cards to review" in page
+
+
+def test_the_review_page_takes_the_same_queries_whatever_the_number_of_cards(
+    sign_in, lea, organisation, sophie
+):
+    client = sign_in(lea)
+    services.introduce_deck(make.deck_of(organisation, sophie, ("a", "b")), learner=lea)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("reviews"))
+    services.introduce_deck(make.deck_of(organisation, sophie, title="Plus"), learner=lea)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url("reviews")).content.decode()
+
+    assert "4 cards to review" in page
+    assert len(many) == len(few)
