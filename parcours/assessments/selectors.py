@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -294,16 +294,7 @@ def card_for_review(user: User, organisation: Organisation, card_id: int) -> Car
     require_permission(user, organisation, Permission.FOLLOW_OWN_PATH)
     try:
         return Card.objects.select_related("deck__organisation").get(
-            Q(memories__learner=user), pk=card_id, deck__organisation=organisation)
+            pk=card_id, deck__organisation=organisation, memories__learner=user)
     except Card.DoesNotExist as missing:
         raise Http404(_("This card is not among your reviews.")) from missing
 
-
-def deck_for_learner(user: User, organisation: Organisation, deck_id: int) -> Deck:
-    """A deck of the organisation whose cards the person has met."""
-    require_permission(user, organisation, Permission.FOLLOW_OWN_PATH)
-    deck = (Deck.objects.filter(pk=deck_id, organisation=organisation,
-                                cards__memories__learner=user).distinct().first())
-    if deck is None:
-        raise Http404(_("No such deck among your reviews."))
-    return deck
