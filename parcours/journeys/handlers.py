@@ -11,6 +11,7 @@ import logging
 
 from django.utils import timezone
 
+from parcours.assessments.selectors import reviews_done
 from parcours.catalog.models import StepKind
 from parcours.core.events import on_event
 from parcours.core.models import LearningEvent, Verb
@@ -63,17 +64,6 @@ def quiz_attempt_marked(event: LearningEvent) -> None:
     _complete_if_proven(step)
 
 
-def _reviews_done(step: PathStep) -> int:
-    try:
-        from parcours.assessments.selectors import reviews_done
-    except ImportError:  # pragma: no cover - until assessments ships its selector
-        from parcours.assessments.models import CardReview
-
-        return CardReview.objects.filter(learner_id=step.enrolment.learner_id,
-                                         path_step=step, card__deck=step.deck_id).count()
-    return reviews_done(step.enrolment.learner, step.deck, path_step=step)
-
-
 @on_event(Verb.REVIEWED_CARD)
 def card_reviewed(event: LearningEvent) -> None:
     """Reviewing `reviews_required` cards of the step's deck is evidence (a lesson's)."""
@@ -87,7 +77,7 @@ def card_reviewed(event: LearningEvent) -> None:
         return
     if step.evidence.filter(kind=EvidenceKind.CARDS_REVIEWED).exists():
         return
-    reviews = _reviews_done(step)
+    reviews = reviews_done(step.enrolment.learner, step.deck, path_step=step)
     if reviews < step.reviews_required:
         return
     Evidence.objects.create(

@@ -91,6 +91,16 @@ class NotDeclared(DomainError):
     default_message = gettext_lazy("The learner has not declared this activity done yet.")
 
 
+def _as_json(value: Any) -> Any:
+    """The learner's answer as stored in the event and the evidence: JSON, whatever the
+    form gave (a Decimal from a number field becomes its text)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_as_json(item) for item in value]
+    return str(value)
+
+
 def _require_kind(step: PathStep, kind: str, message: str) -> None:
     if step.kind != kind:
         raise WrongKind(message)
@@ -181,9 +191,9 @@ def record_heartbeat(path_step: PathStep, *, by: User, seconds: int) -> PathStep
     (`launched`). A lesson whose engaged time proves it is completed when the time reaches
     its minimum (`progressed`, once). Returns the step as it is now.
     """
+    step = own_step(path_step, by)
     if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
         raise HeartbeatInvalid()
-    step = own_step(path_step, by)
     enrolment = step.enrolment
     now = timezone.now()
     first = step.last_heartbeat_at is None
@@ -223,6 +233,7 @@ def answer_check_question(path_step: PathStep, *, by: User, response: Any):
     if step.kind != StepKind.LESSON or step.check_question_id is None:
         raise NoCheckQuestion()
     marking = mark_response(step.check_question, response)
+    response = _as_json(response)
     enrolment = step.enrolment
     now = timezone.now()
     _started(step, now)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from parcours.accounts.models import Membership, User
 from parcours.accounts.selectors import require_permission
@@ -239,9 +239,12 @@ def import_enrolments(programme: Programme, report: ImportReport, *, by: User,
     if report.programme.pk != programme.pk:
         raise EnrolmentFileInvalid(_("This report was made for another programme."))
     if report.has_errors and not only_valid_rows:
-        raise EnrolmentFileHasErrors(
-            _("%(count)d line(s) of the file have errors: nothing was imported. Correct "
-              "them, or import only the valid lines.") % {"count": len(report.invalid_rows)})
+        count = len(report.invalid_rows)
+        raise EnrolmentFileHasErrors(ngettext(
+            "%(count)d line of the file has an error: nothing was imported. Correct it, or "
+            "import only the valid lines.",
+            "%(count)d lines of the file have errors: nothing was imported. Correct them, "
+            "or import only the valid lines.", count) % {"count": count})
     rows = report.valid_rows
     if not rows:
         raise NothingToImport()

@@ -80,7 +80,7 @@ def apply_programme_update(programme: Programme, *, by: User) -> UpdateSummary:
     """
     require_permission(by, programme.organisation, Permission.MANAGE_CATALOG)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if getattr(programme, "has_unpublished_changes", False):
+    if programme.has_unpublished_changes:
         raise UnpublishedChanges()
     template = template_of(programme)
     summary = UpdateSummary()

@@ -2,6 +2,7 @@
 work, a coach's validation, a declaration (and its confirmation)."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from parcours.accounts.tests.factories import member
+from parcours.assessments.models import Question, QuestionBank, QuestionKind
 from parcours.catalog.models import StepKind
 from parcours.core.errors import Conflict, DomainError, NotAllowed
 from parcours.core.models import LearningEvent, Verb
@@ -486,3 +488,19 @@ def test_learner_actions_are_activity_but_coach_actions_are_not(enrolment, lea, 
     submit_assignment(step(enrolment, "Pitch"), by=lea, text="Mon pitch.")
 
     assert Enrolment.objects.get().last_activity_at == datetime(2026, 9, 7, 7, 1, tzinfo=UTC)
+
+
+def test_a_number_typed_in_a_form_is_kept_as_text_with_the_evidence(
+    organisation, lea, karim
+):
+    question = Question.objects.create(
+        bank=QuestionBank.objects.create(organisation=organisation, title="Calcul"),
+        kind=QuestionKind.NUMERIC, prompt="Combien de minutes dure le pitch ?",
+        numeric_answer=Decimal("2.5"))
+    programme = programme_row(organisation, "Chiffres")
+    step_row(module_row(programme, "Unique"), StepKind.LESSON, "Durée", check_question=question)
+    enrolment = enrol_learner(programme, lea, by=karim, start_on=MONDAY, minutes_per_week=60)
+
+    answer_check_question(step(enrolment, "Durée"), by=lea, response=Decimal("2.5"))
+
+    assert Evidence.objects.get().details == {"question": question.pk, "response": "2.5"}
