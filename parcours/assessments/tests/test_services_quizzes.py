@@ -412,3 +412,10 @@ def test_every_kind_of_question_is_marked_in_an_attempt(bank, organisation, soph
     assert attempt.score_percent == Decimal("83.33")
     assert list(attempt.answers.filter(is_correct=False).values_list(
         "question__kind", flat=True)) == ["ordering"]
+
+
+def test_a_bank_that_quizzes_draw_from_cannot_be_deleted(organisation, sophie):
+    quiz = make.quiz_of(organisation, sophie)
+
+    with pytest.raises(services.InUse):
+        services.delete_bank(quiz.bank, by=sophie)

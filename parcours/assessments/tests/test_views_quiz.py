@@ -282,3 +282,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, quiz):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_quiz_page_tells_lea_the_rules_before_she_starts(client, sign_in, lea, quiz):
+    page = sign_in(lea).get(url("quiz_detail", quiz.pk)).content.decode()
+
+    assert "2 questions" in page
+    assert "Pass mark: 50 %" in page
+    assert "2 attempts allowed" in page
+    assert "Start the quiz" in page
+
+
+def test_sophie_sees_the_quiz_page_without_a_start_button(client, sign_in, sophie, quiz):
+    page = sign_in(sophie).get(url("quiz_detail", quiz.pk)).content.decode()
+
+    assert "Culture générale" in page
+    assert "Start the quiz" not in page
