@@ -65,7 +65,8 @@ def planned_dates(
     (the enrolment's start, or today when a path is planned again). Each week's
     `minutes_per_week` is spread evenly over its seven days, and a step is planned for the
     day on which, at that pace, its last minute is done: with 2 hours a week, four steps of
-    an hour fall on days 4, 7, 11 and 14; a 5-hour step takes two and a half weeks. Done
+    an hour fall on the 4th, 7th, 11th and 14th days (the start is the 1st); a 5-hour
+    step takes two and a half weeks. Done
     and skipped steps take no time. Whole-number arithmetic only, so no rounding drifts.
     """
     if minutes_per_week <= 0:

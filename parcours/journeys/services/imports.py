@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -171,12 +172,13 @@ def _lines(text: str) -> list[tuple[int, dict[str, str]]]:
 
 def _check_rows(programme: Programme, rows: list[ImportRow]) -> None:
     emails = {row.email.lower() for row in rows if row.email}
-    memberships = (Membership.objects.filter(organisation=programme.organisation_id,
-                                             user__email__in=emails)
+    memberships = (Membership.objects.filter(organisation=programme.organisation_id)
+                   .annotate(email=Lower("user__email")).filter(email__in=emails)
                    .select_related("user").prefetch_related("roles"))
     members = {m.user.email.lower(): m for m in memberships}
-    enrolled = set(Enrolment.objects.filter(programme=programme, learner__email__in=emails)
-                   .values_list("learner_id", flat=True))
+    enrolled = set(Enrolment.objects.filter(
+        programme=programme, learner__in=[m.user_id for m in members.values()]
+    ).values_list("learner_id", flat=True))
     first_line: dict[str, int] = {}
     for row in rows:
         row.start_on = _parse_date(row.start_date)

@@ -426,3 +426,12 @@ def test_lea_cannot_check_or_import_a_file(programme, lea, karim):
 def test_oscar_cannot_check_a_file_for_another_organisation(programme, oscar):
     with pytest.raises(NotAllowed):
         check_enrolment_file(programme, csv_file("lea@example.org,2026-09-07,4"), by=oscar)
+
+
+def test_an_address_typed_with_capitals_finds_the_person(programme, organisation, karim):
+    camille = member(organisation, "learner", email="Camille.Noir@Example.org")
+
+    [row] = check_enrolment_file(programme, csv_file("camille.noir@example.org,2026-09-07,3"),
+                                 by=karim).rows
+
+    assert row.learner == camille
