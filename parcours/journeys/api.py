@@ -19,6 +19,7 @@ from parcours.accounts.models import Organisation
 from parcours.accounts.selectors import organisation_for
 from parcours.api import schemas
 from parcours.api.errors import OutsideOrganisation
+from parcours.catalog import selectors as catalog_selectors
 from parcours.catalog.models import StepKind
 from parcours.journeys import progress, selectors, services
 from parcours.journeys.models import Enrolment, PathStep, Submission
@@ -337,7 +338,7 @@ def create_enrolments(request: HttpRequest, slug: str, payload: EnrolmentRequest
     not published or a person is not a learner here.
     """
     organisation = _organisation(request, slug)
-    programme = selectors.programme_of(request.auth, organisation, payload.programme)
+    programme = catalog_selectors.programme_for(request.auth, organisation, payload.programme)
     if payload.learners is None:
         enrolments = [services.self_enrol(programme, by=request.auth, start_on=payload.start_on,
                                           minutes_per_week=payload.minutes_per_week)]

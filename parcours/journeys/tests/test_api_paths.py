@@ -564,3 +564,12 @@ def test_oscar_cannot_adapt_a_path_here(api_as, oscar, enrolment):
         "kind": "pull_forward", "reason": "Intrusion"})
 
     assert response.status_code == 403
+
+
+def test_a_draft_programme_is_404_for_a_learner(api_as, lea, organisation):
+    draft = speaking_programme(organisation, published=False, allows_self_enrolment=True)
+
+    response = api_as(lea).post(f"{ORG}/enrolments", {
+        "programme": draft.pk, "start_on": "2026-09-07", "minutes_per_week": 60})
+
+    assert response.status_code == 404
