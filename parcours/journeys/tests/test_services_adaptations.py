@@ -433,3 +433,10 @@ def test_oscar_from_another_organisation_cannot_insert_a_step_here(enrolment, os
                     title="Intrus")
 
     assert enrolment.steps.count() == 5
+
+
+def test_a_path_adapted_later_is_planned_from_the_learners_today(enrolment, karim):
+    with time_machine.travel(datetime(2026, 9, 21, 7, 0, tzinfo=UTC), tick=False):
+        pull_step_forward(step(enrolment, "Bilan"), by=karim, reason=REASON)
+
+    assert step(enrolment, "Bilan").planned_on == MONDAY + timedelta(days=15)

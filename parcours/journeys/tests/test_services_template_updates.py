@@ -243,3 +243,15 @@ def test_only_a_manager_of_the_organisation_applies_an_update(programme, enrolme
         apply_programme_update(programme, by=request.getfixturevalue(who))
 
     assert "Pitch" in titles(enrolment)
+
+
+def test_a_step_that_now_needs_a_new_step_waits_for_it(programme, enrolment, sophie):
+    pitch = template_step(programme, "Pitch")
+    rehearsal = step_row(pitch.module, StepKind.LESSON, "Répéter", position=9)
+    pitch.prerequisites.add(rehearsal)
+    publish_new_version(programme)
+
+    apply_programme_update(programme, by=sophie)
+
+    assert list(path_step(enrolment, "Pitch").prerequisites.all()) == [
+        path_step(enrolment, "Répéter")]
