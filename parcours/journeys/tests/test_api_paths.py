@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from parcours.accounts.tests.factories import member
 from parcours.api.services import create_access_token
+from parcours.assessments.models import Quiz
 from parcours.catalog.models import StepKind
 from parcours.journeys.models import Enrolment, PathStepStatus, Submission
 from parcours.journeys.services import enrol_learner, submit_assignment
@@ -573,3 +574,43 @@ def test_a_draft_programme_is_404_for_a_learner(api_as, lea, organisation):
         "programme": draft.pk, "start_on": "2026-09-07", "minutes_per_week": 60})
 
     assert response.status_code == 404
+
+
+# Quizzes: the only road to a done quiz step is an attempt at or above the pass mark
+
+
+@pytest.fixture
+def quiz_enrolment(organisation, lea, karim, question):
+    quiz = Quiz.objects.create(organisation=organisation, bank=question.bank, title="Quiz",
+                               pass_mark_percent=100)
+    programme = speaking_programme(organisation, title="Avec un quiz")
+    step_row(module_row(programme, "Fin", 3), StepKind.QUIZ, "Quiz final", quiz=quiz)
+    return enrol_learner(programme, lea, by=karim, start_on=MONDAY, minutes_per_week=120)
+
+
+def take_quiz(caller, enrolment, question, answer):
+    step = path_step(enrolment, "Quiz final")
+    attempt = caller.post(f"{ORG}/quizzes/{step.quiz_id}/attempts",
+                          {"path_step": step.pk}).json()
+    return caller.post(f"{ORG}/attempts/{attempt['id']}/submit", {
+        "answers": [{"question": question.pk, "response": choice(question, answer)}]})
+
+
+def test_a_quiz_passed_through_the_api_completes_the_quiz_step(
+    api_as, lea, quiz_enrolment, question
+):
+    response = take_quiz(api_as(lea), quiz_enrolment, question, "Respirer")
+
+    assert response.status_code == 200
+    assert status_of(quiz_enrolment, "Quiz final") == PathStepStatus.DONE
+    body = api_as(lea).get(f"{ORG}/enrolments/{quiz_enrolment.pk}").json()
+    quiz_step = next(step for step in body["steps"] if step["title"] == "Quiz final")
+    assert quiz_step["evidence"][0]["kind"] == "quiz_passed"
+
+
+def test_a_quiz_failed_through_the_api_leaves_the_step_to_do(
+    api_as, lea, quiz_enrolment, question
+):
+    take_quiz(api_as(lea), quiz_enrolment, question, "Courir")
+
+    assert status_of(quiz_enrolment, "Quiz final") == PathStepStatus.TODO
