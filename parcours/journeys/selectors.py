@@ -22,7 +22,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -362,8 +361,13 @@ CASELOAD_SORTS = {
                       "learner__display_name", "id"),
     # Fewest days inactive first: the most recent activity (or enrolment) first.
     "days_inactive": (F("active_at").desc(), "learner__display_name", "id"),
-    "reviews": ("pending_reviews", "learner__display_name", "id"),
 }
+
+# Sorts that need every row's figures before a page can be chosen.
+AGGREGATE_SORTS = frozenset({"status", "progress"})
+
+_FIGURES = ("pk", "status", "progress_percent", "counted_finished", "counted_total",
+            "active_at")
 
 
 def _descending(term):
@@ -374,7 +378,15 @@ def _descending(term):
 
 @dataclass(frozen=True)
 class CaseloadRow:
+    """One enrolment in the caseload, with the figures the database worked out."""
+
     enrolment: Enrolment
+    status: str
+    percent: int
+    counted_finished: int
+    counted_total: int
+    active_at: datetime
+    pending_reviews: int
     today: date
 
     @property
@@ -386,39 +398,18 @@ class CaseloadRow:
         return self.enrolment.programme
 
     @property
-    def status(self) -> str:
-        return self.enrolment.status
-
-    @property
     def status_label(self) -> str:
-        return EnrolmentStatus(self.enrolment.status).label
-
-    @property
-    def percent(self) -> int:
-        return self.enrolment.progress_percent
-
-    @property
-    def counted_finished(self) -> int:
-        return self.enrolment.counted_finished
-
-    @property
-    def counted_total(self) -> int:
-        return self.enrolment.counted_total
+        return EnrolmentStatus(self.status).label
 
     @property
     def last_activity(self) -> datetime | None:
         return self.enrolment.last_activity_at
 
     @property
-    def pending_reviews(self) -> int:
-        return self.enrolment.pending_reviews
-
-    @property
     def days_inactive(self) -> int:
         """Days since the last activity, or since the enrolment for someone never active
         (as `progress.enrolment_status` counts them)."""
-        since = timezone.localdate(self.enrolment.active_at)
-        return max(0, (self.today - since).days)
+        return max(0, (self.today - timezone.localdate(self.active_at)).days)
 
 
 @dataclass(frozen=True)
@@ -445,7 +436,8 @@ def with_progress(enrolments: QuerySet[Enrolment], *, today: date) -> QuerySet[E
     The rules of `progress.progress_percent` and `progress.enrolment_status`, as SQL, so
     that a caseload of any size is filtered and sorted by status without loading a step:
     one join with the steps, counted by condition (a test holds both to the same
-    answers).
+    answers). Keep correlated subqueries out of it: they would land in the GROUP BY and
+    run once per step instead of once per enrolment.
     """
     finished = Q(steps__status__in=progress.FINISHED)
     required = Q(steps__required=True)
@@ -453,11 +445,6 @@ def with_progress(enrolments: QuerySet[Enrolment], *, today: date) -> QuerySet[E
     # the viewer is (the request's time zone).
     quiet_since = timezone.make_aware(
         datetime.combine(today - timedelta(days=progress.INACTIVE_DAYS - 1), time.min))
-    pending = (
-        Submission.objects.filter(path_step__enrolment=OuterRef("pk"),
-                                  status=SubmissionStatus.SUBMITTED)
-        .order_by().values("path_step__enrolment").annotate(n=Count("pk")).values("n")
-    )
     return enrolments.annotate(
         steps_total=Count("steps"),
         steps_finished=Count("steps", filter=finished),
@@ -466,7 +453,6 @@ def with_progress(enrolments: QuerySet[Enrolment], *, today: date) -> QuerySet[E
         late_steps=Count("steps", filter=required & Q(steps__status=PathStepStatus.TODO) & (
             Q(steps__due_on__lt=today) | Q(steps__due_on__isnull=True,
                                            steps__planned_on__lt=today))),
-        pending_reviews=Coalesce(Subquery(pending, output_field=IntegerField()), Value(0)),
         active_at=Coalesce("last_activity_at", "created_at"),
     ).annotate(
         counted_total=Case(When(required_total__gt=0, then=F("required_total")),
@@ -497,10 +483,14 @@ def caseload(organisation: Organisation, *, viewer: User, today: date, sort: str
              status_filter: str = "", programme_filter: int | None = None, search: str = "",
              page: int = 1, per_page: int = CASELOAD_PAGE_SIZE) -> Caseload:
     """One row per enrolment (a learner in two programmes has two rows: status and
-    progress belong to a programme), in four queries whatever the caseload's size.
+    progress belong to a programme), in six queries whatever the caseload's size.
 
     Everyone with FOLLOW_LEARNERS sees the whole organisation: there is no assignment of
     learners to one coach yet, so a coach narrows it down with the programme filter.
+    Sorted by status or progress (or filtered by status), one aggregate query chooses
+    the page with its figures, and one loads its people and programmes; sorted by
+    anything else, one query chooses the page and one loads it with the figures of its
+    rows only. The work waiting for review comes in one more.
     """
     require_permission(viewer, organisation, Permission.FOLLOW_LEARNERS)
     enrolments = Enrolment.objects.filter(organisation=organisation)
@@ -509,25 +499,52 @@ def caseload(organisation: Organisation, *, viewer: User, today: date, sort: str
     if search:
         enrolments = enrolments.filter(Q(learner__display_name__icontains=search)
                                        | Q(learner__email__icontains=search))
-    enrolments = with_progress(enrolments, today=today)
-    if status_filter in EnrolmentStatus.values:
-        enrolments = enrolments.filter(status=status_filter)
+    figures = with_progress(enrolments, today=today)
+    filtered = status_filter in EnrolmentStatus.values
+    if filtered:
+        figures = figures.filter(status=status_filter)
+    total = figures.count() if filtered else enrolments.count()
     key = sort.removeprefix("-")
     if key not in CASELOAD_SORTS:
         sort, key = "name", "name"
     order = CASELOAD_SORTS[key]
     if sort.startswith("-"):
-        order = tuple(_descending(term) for term in order[:1]) + order[1:]
-    total = enrolments.count()
+        order = (_descending(order[0]), *order[1:])
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
     start = (page - 1) * per_page
-    rows = list(enrolments.select_related("learner", "programme").order_by(*order)
-                [start:start + per_page])
+    people = ("learner", "programme")
+    if filtered or key in AGGREGATE_SORTS:
+        shown = list(figures.order_by(*order).values(*_FIGURES)[start:start + per_page])
+        loaded = Enrolment.objects.select_related(*people).in_bulk(
+            [row["pk"] for row in shown])
+        page_rows = [(loaded[row["pk"]], row) for row in shown]
+    else:
+        # Sorted by a column of its own: choose the page first, then work out the
+        # figures of those rows only, not of the whole organisation's.
+        ids = list(enrolments.annotate(active_at=Coalesce("last_activity_at", "created_at"))
+                   .order_by(*order).values_list("pk", flat=True)[start:start + per_page])
+        loaded = with_progress(Enrolment.objects.select_related(*people),
+                               today=today).in_bulk(ids)
+        page_rows = [(loaded[pk], {name: getattr(loaded[pk], name) for name in _FIGURES})
+                     for pk in ids]
+    ids = [enrolment.pk for enrolment, _figures in page_rows]
+    pending = dict(
+        Submission.objects.filter(path_step__enrolment__in=ids,
+                                  status=SubmissionStatus.SUBMITTED)
+        .values("path_step__enrolment").annotate(n=Count("pk"))
+        .values_list("path_step__enrolment", "n"))
     programmes = list(Programme.objects.filter(organisation=organisation)
                       .only("id", "title").order_by("title"))
-    return Caseload(rows=[CaseloadRow(enrolment=e, today=today) for e in rows], total=total,
-                    page=page, pages=pages, sort=sort, programmes=programmes)
+    rows = [
+        CaseloadRow(enrolment=enrolment, status=row["status"], percent=row["progress_percent"],
+                    counted_finished=row["counted_finished"],
+                    counted_total=row["counted_total"], active_at=row["active_at"],
+                    pending_reviews=pending.get(enrolment.pk, 0), today=today)
+        for enrolment, row in page_rows
+    ]
+    return Caseload(rows=rows, total=total, page=page, pages=pages, sort=sort,
+                    programmes=programmes)
 
 
 # --- One learner, as their coach sees them ----------------------------------------------

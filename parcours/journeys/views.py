@@ -221,6 +221,7 @@ def submission_file(request, organisation, submission_id):
 
 # --- The coach: caseload and learner page -----------------------------------------------
 
+# (sort key or None when the column does not sort, header)
 CASELOAD_COLUMNS = [
     ("name", gettext_lazy("Learner")),
     ("programme", gettext_lazy("Programme")),
@@ -228,7 +229,7 @@ CASELOAD_COLUMNS = [
     ("progress", gettext_lazy("Progress")),
     ("last_activity", gettext_lazy("Last activity")),
     ("days_inactive", gettext_lazy("Days inactive")),
-    ("reviews", gettext_lazy("Reviews to do")),
+    (None, gettext_lazy("Reviews to do")),
 ]
 
 
@@ -270,13 +271,16 @@ def _sort_columns(current: str, kept: dict) -> list[dict]:
     the aria-sort state screen readers announce."""
     columns = []
     for key, label in CASELOAD_COLUMNS:
+        if key is None:
+            columns.append({"label": label})
+            continue
         if current == key:
             state, target = "ascending", f"-{key}"
         elif current == f"-{key}":
             state, target = "descending", key
         else:
             state, target = None, key
-        columns.append({"key": key, "label": label, "aria_sort": state,
+        columns.append({"label": label, "aria_sort": state,
                         "url": "?" + urlencode({**kept, "sort": target})})
     return columns
 

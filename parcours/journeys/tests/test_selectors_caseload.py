@@ -33,18 +33,20 @@ def learners(organisation, count, prefix="Apprenant"):
             for n in range(count)]
 
 
+@pytest.mark.parametrize("sort", ["name", "-progress"])
 @pytest.mark.parametrize("size", [3, 30])
-def test_the_caseload_takes_four_queries_whatever_its_size(
-        karim, organisation, django_assert_num_queries, size):
+def test_the_caseload_takes_six_queries_whatever_its_size(
+        karim, organisation, django_assert_num_queries, size, sort):
     programme = programme_row(organisation)
     for number, learner in enumerate(learners(organisation, size)):
         enrolment = enrolled(learner, organisation, programme=programme, steps=6,
                              done=number % 6)
         Submission.objects.create(path_step=step_of(enrolment, 6), text="Mon travail")
 
-    # roles, the count, the page of rows, the programmes of the filter
-    with django_assert_num_queries(4):
-        page = caseload(organisation, viewer=karim, today=today(), sort="-progress")
+    # roles, the count, the page's figures, its enrolments with learners and programmes,
+    # their work waiting for review, the programmes of the filter
+    with django_assert_num_queries(6):
+        page = caseload(organisation, viewer=karim, today=today(), sort=sort)
 
     assert page.total == size
     assert all(row.pending_reviews == 1 for row in page.rows)
