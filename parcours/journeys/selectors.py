@@ -489,8 +489,10 @@ def caseload(organisation: Organisation, *, viewer: User, today: date, sort: str
     learners to one coach yet, so a coach narrows it down with the programme filter.
     Sorted by status or progress (or filtered by status), one aggregate query chooses
     the page with its figures, and one loads its people and programmes; sorted by
-    anything else, one query chooses the page and one loads it with the figures of its
-    rows only. The work waiting for review comes in one more.
+    anything else, one query loads the page and one works out the figures of its rows
+    only. The figures come as plain values: grouping by every column of the people and
+    programmes too would cost more than the counting. The work waiting for review comes
+    in one more query.
     """
     require_permission(viewer, organisation, Permission.FOLLOW_LEARNERS)
     enrolments = Enrolment.objects.filter(organisation=organisation)
@@ -520,14 +522,15 @@ def caseload(organisation: Organisation, *, viewer: User, today: date, sort: str
             [row["pk"] for row in shown])
         page_rows = [(loaded[row["pk"]], row) for row in shown]
     else:
-        # Sorted by a column of its own: choose the page first, then work out the
-        # figures of those rows only, not of the whole organisation's.
-        ids = list(enrolments.annotate(active_at=Coalesce("last_activity_at", "created_at"))
-                   .order_by(*order).values_list("pk", flat=True)[start:start + per_page])
-        loaded = with_progress(Enrolment.objects.select_related(*people),
-                               today=today).in_bulk(ids)
-        page_rows = [(loaded[pk], {name: getattr(loaded[pk], name) for name in _FIGURES})
-                     for pk in ids]
+        # Sorted by a column of its own: load the page first, then work out the figures
+        # of its rows only, not of the whole organisation's.
+        shown = list(enrolments.select_related(*people)
+                     .annotate(active_at=Coalesce("last_activity_at", "created_at"))
+                     .order_by(*order)[start:start + per_page])
+        found = {row["pk"]: row for row in with_progress(
+            Enrolment.objects.filter(pk__in=[e.pk for e in shown]), today=today,
+        ).values(*_FIGURES)}
+        page_rows = [(enrolment, found[enrolment.pk]) for enrolment in shown]
     ids = [enrolment.pk for enrolment, _figures in page_rows]
     pending = dict(
         Submission.objects.filter(path_step__enrolment__in=ids,
@@ -869,17 +872,6 @@ def members_with_ids(organisation: Organisation, user_ids: list[int], *,
         raise Http404(_("No member of this organisation has the id %(ids)s.")
                       % {"ids": ", ".join(unknown)})
     return [by_id[pk] for pk in user_ids]
-
-
-def programme_of(user: User, organisation: Organisation, programme_id: int) -> Programme:
-    """A programme of the organisation, to enrol in (the service checks that it is open
-    and who may enrol whom)."""
-    require_permission(user, organisation, Permission.BROWSE_CATALOG)
-    try:
-        return Programme.objects.select_related("organisation").get(
-            pk=programme_id, organisation=organisation)
-    except Programme.DoesNotExist as missing:
-        raise Http404(_("No such programme.")) from missing
 
 
 def step_to_copy(user: User, organisation: Organisation, step_id: int):
