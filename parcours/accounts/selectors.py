@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.models import Invitation, Membership, MembershipRole, Organisation, User
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.models import LearningEvent
-from parcours.core.roles import Permission, Role, roles_allow
+from parcours.core.roles import Permission, roles_allow
 
 INVITATION_SALT = "parcours.accounts.invitation"
 
@@ -156,25 +156,11 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def learners_of(organisation: Organisation, *, viewer: User) -> list[Membership]:
-    """The organisation's learners, for the people who follow them."""
-    require_permission(viewer, organisation, Permission.VIEW_CASELOAD)
-    return _members_with_activity(organisation, role=Role.LEARNER)
-
-
 def activity_of(organisation: Organisation, *, viewer: User, since, limit: int = 100):
     """What happened in the organisation since a moment, newest first."""
     require_permission(viewer, organisation, Permission.VIEW_ACTIVITY)
     return list(
         LearningEvent.objects.filter(organisation=organisation, occurred_at__gte=since)
         .select_related("actor")
-        .order_by("-occurred_at", "-id")[:limit]
-    )
-
-
-def own_recent_activity(user: User, organisation: Organisation, *, limit: int = 10):
-    """A person's own latest events in an organisation (their timeline)."""
-    return list(
-        LearningEvent.objects.filter(actor=user, organisation=organisation)
         .order_by("-occurred_at", "-id")[:limit]
     )

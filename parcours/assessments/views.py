@@ -49,7 +49,7 @@ def path_link(organisation: Organisation, path_step_id: int | None) -> str | Non
     if path_step_id is not None:
         candidates.append(("journeys:step", [organisation.slug, path_step_id]))
     candidates += [("journeys:dashboard", [organisation.slug]),
-                   ("web:learner_home", [organisation.slug])]
+                   ("journeys:dashboard", [organisation.slug])]
     for name, args in candidates:
         try:
             return reverse(name, args=args)

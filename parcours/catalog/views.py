@@ -88,7 +88,7 @@ def programme_detail(request, organisation, programme_id):
             else:
                 messages.success(request, _("You are enrolled in “%(title)s”.")
                                  % {"title": programme.title})
-                return redirect("web:learner_home", organisation.slug)
+                return redirect("journeys:dashboard", organisation.slug)
     elif request.method == "POST":
         messages.error(request, _("You cannot enrol yourself in this programme."))
         return redirect("catalog:programme", organisation.slug, programme.pk)

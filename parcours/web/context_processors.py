@@ -6,8 +6,13 @@ from parcours.core.roles import Permission, roles_allow
 
 # (permission needed, label, url name) in the order they appear in the menu.
 MENU = [
-    (Permission.FOLLOW_OWN_PATH, _("My path"), "web:learner_home"),
-    (Permission.VIEW_CASELOAD, _("My learners"), "web:caseload"),
+    (Permission.FOLLOW_OWN_PATH, _("My path"), "journeys:dashboard"),
+    (Permission.FOLLOW_OWN_PATH, _("Flashcards"), "assessments:reviews"),
+    (Permission.VIEW_CASELOAD, _("My learners"), "journeys:caseload"),
+    (Permission.REVIEW_WORK, _("Work to review"), "journeys:reviews"),
+    (Permission.BROWSE_CATALOG, _("Programmes"), "catalog:catalogue"),
+    (Permission.MANAGE_CATALOG, _("Quizzes"), "assessments:quiz_list"),
+    (Permission.MANAGE_CATALOG, _("Flashcard decks"), "assessments:deck_list"),
     (Permission.VIEW_MEMBERS, _("Members"), "web:members"),
     (Permission.VIEW_ACTIVITY, _("Activity"), "web:activity"),
 ]

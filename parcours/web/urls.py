@@ -8,8 +8,6 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("organisations/", views.organisations, name="organisations"),
     path("o/<slug:org_slug>/", views.organisation_home, name="organisation_home"),
-    path("o/<slug:org_slug>/path/", views.learner_home, name="learner_home"),
-    path("o/<slug:org_slug>/learners/", views.caseload, name="caseload"),
     path("o/<slug:org_slug>/members/", views.members, name="members"),
     path("o/<slug:org_slug>/invitations/<int:invitation_id>/revoke/", views.revoke_invitation,
          name="revoke_invitation"),

@@ -18,8 +18,9 @@ from parcours.web.forms import InviteForm
 
 # Where a person lands in an organisation: the first page their roles open.
 LANDING_PAGES = [
-    (Permission.FOLLOW_OWN_PATH, "web:learner_home"),
-    (Permission.VIEW_CASELOAD, "web:caseload"),
+    (Permission.FOLLOW_OWN_PATH, "journeys:dashboard"),
+    (Permission.VIEW_CASELOAD, "journeys:caseload"),
+    (Permission.MANAGE_CATALOG, "catalog:catalogue"),
     (Permission.VIEW_MEMBERS, "web:members"),
 ]
 
@@ -46,22 +47,6 @@ def organisation_home(request, org_slug):
         if roles_allow(roles, permission):
             return redirect(page, organisation.slug)
     return render(request, "web/no_role.html", {"organisation": organisation})
-
-
-@organisation_page(Permission.FOLLOW_OWN_PATH)
-def learner_home(request, organisation):
-    return render(request, "web/learner_home.html", {
-        "organisation": organisation,
-        "recent_activity": selectors.own_recent_activity(request.user, organisation),
-    })
-
-
-@organisation_page(Permission.VIEW_CASELOAD)
-def caseload(request, organisation):
-    return render(request, "web/caseload.html", {
-        "organisation": organisation,
-        "learners": selectors.learners_of(organisation, viewer=request.user),
-    })
 
 
 MEMBERS_PER_PAGE = 50

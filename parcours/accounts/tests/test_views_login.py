@@ -25,7 +25,7 @@ def test_lea_signs_in_with_her_email_and_lands_on_her_path(client, lea, password
     response = client.post(reverse("accounts:login"),
                            {"username": "LEA@example.org", "password": password}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("web:learner_home", args=["cap-avenir"])
+    assert response.redirect_chain[-1][0] == reverse("journeys:dashboard", args=["cap-avenir"])
     assert response.context["user"] == lea
 
 

@@ -18,7 +18,7 @@ def page(name, slug="cap-avenir"):
     return reverse(name, args=[slug])
 
 
-@pytest.mark.parametrize("name", ["web:learner_home", "web:caseload", "web:members",
+@pytest.mark.parametrize("name", ["journeys:dashboard", "journeys:caseload", "web:members",
                                   "web:activity", "web:organisation_home"])
 def test_oscar_from_another_organisation_sees_nothing_of_cap_avenir(client, oscar, lea, name):
     client.force_login(oscar)
@@ -29,7 +29,7 @@ def test_oscar_from_another_organisation_sees_nothing_of_cap_avenir(client, osca
     assert "Léa" not in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["web:caseload", "web:members", "web:activity"])
+@pytest.mark.parametrize("name", ["journeys:caseload", "web:members", "web:activity"])
 def test_a_learner_cannot_open_coach_or_manager_pages(client, lea, name):
     client.force_login(lea)
 
@@ -62,7 +62,7 @@ def test_a_person_with_one_organisation_lands_on_the_page_of_their_role(client, 
 
     response = client.get(reverse("web:home"), follow=True)
 
-    assert response.redirect_chain[-1][0] == page("web:caseload")
+    assert response.redirect_chain[-1][0] == page("journeys:caseload")
 
 
 def test_a_person_in_two_organisations_chooses_where_to_go(client, lea, other_organisation):
@@ -77,16 +77,16 @@ def test_a_person_in_two_organisations_chooses_where_to_go(client, lea, other_or
 
 def test_the_menu_shows_only_what_the_role_allows(client, lea, karim):
     client.force_login(lea)
-    learner_page = client.get(page("web:learner_home")).content.decode()
+    learner_page = client.get(page("journeys:dashboard")).content.decode()
     client.force_login(karim)
-    coach_page = client.get(page("web:caseload")).content.decode()
+    coach_page = client.get(page("journeys:caseload")).content.decode()
 
     assert page("web:members") not in learner_page
     assert page("web:members") in coach_page
     assert page("web:activity") not in coach_page
 
 
-def test_the_coach_sees_each_learners_last_activity_in_his_time_zone(client, karim, lea,
+def test_the_coach_sees_each_members_last_activity_in_his_time_zone(client, karim, lea,
                                                                       organisation):
     with time_machine.travel(datetime(2026, 3, 2, 14, 30, tzinfo=UTC)):
         record_event(lea, "logged-in", organisation, organisation=organisation)
@@ -94,7 +94,7 @@ def test_the_coach_sees_each_learners_last_activity_in_his_time_zone(client, kar
     karim.save()
     client.force_login(karim)
 
-    page_html = client.get(page("web:caseload")).content.decode()
+    page_html = client.get(page("web:members")).content.decode()
 
     assert "Léa Martin" in page_html
     assert "2026-03-02T09:30:00-05:00" in page_html
