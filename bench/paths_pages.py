@@ -86,6 +86,8 @@ def run(args) -> None:
         timings, queries = measure(calls)
         print(f"{label:<52} {len(timings):>8} {percentile(timings, 50):>8.1f} "
               f"{percentile(timings, 95):>8.1f} {max(timings):>8.1f} {queries:>8}")
+    # Other work on the machine shows in the slowest requests: say how busy it was.
+    print(f"Load average over the last minute: {os.getloadavg()[0]:.2f}")
 
 
 def percentile(values: list[float], p: int) -> float:
