@@ -4,7 +4,7 @@ The learner dashboard and the coach caseload are hot pages: they run a fixed num
 queries whatever the length of the paths or the size of the caseload (tests pin the
 counts, bench/paths_pages.py times them). The dashboard loads every step of the
 learner's paths in one query and lets `journeys.progress` compute in Python; the
-caseload aggregates in the database (subqueries per enrolment), so it never loads steps.
+caseload counts in the database (`with_progress`), so it never loads a step.
 """
 
 import math
