@@ -61,6 +61,7 @@ def programme(organisation, question):
              body="Avant de parler, on respire.")
     step_row(extra, StepKind.EXTERNAL, "Salon", needs_coach_confirmation=True, required=False)
     step_row(extra, StepKind.QUIZ, "Quiz", quiz=quiz_row(organisation), required=False)
+    step_row(extra, StepKind.LESSON, "Lire", required=False, body="À lire, simplement.")
     return programme
 
 
@@ -164,6 +165,20 @@ def test_story_lea_stays_on_a_lesson_until_its_minimum_and_her_next_step_moves_o
     assert answer["engaged_seconds"] == 300
     assert client.get(dashboard).context["board"].next.step == structurer
     assert "You completed this step" in client.get(page(respirer)).content.decode()
+
+
+def test_a_lesson_to_read_is_done_once_opened_even_without_javascript(client, lea,
+                                                                     enrolment):
+    lesson = path_step(enrolment, "Lire")
+    client.force_login(lea)
+    assert "I have read it" in text(client.get(page(lesson)))
+
+    response = client.post(page(lesson, "journeys:heartbeat"), {"seconds": 0})
+
+    assert response.status_code == 302
+    assert response["Location"] == page(lesson)
+    lesson.refresh_from_db()
+    assert lesson.status == PathStepStatus.DONE
 
 
 def test_a_right_answer_to_the_check_question_completes_the_lesson(client, lea, enrolment,
