@@ -12,9 +12,7 @@ from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -41,26 +39,6 @@ from parcours.journeys.forms import (
 from parcours.journeys.models import PathStepStatus
 from parcours.web.decorators import organisation_page
 
-
-def _url_or_none(names: str | tuple[str, ...], *args) -> str | None:
-    """A link to another app's page (the first of these names that exists), or None."""
-    for name in (names,) if isinstance(names, str) else names:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def _template_or_none(name: str) -> str | None:
-    """Another app's partial, if it exists yet (the step page falls back on plain text)."""
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return None
-    return name
-
-
 # --- The learner ------------------------------------------------------------------------
 
 
@@ -69,10 +47,7 @@ def dashboard(request, organisation):
     board = selectors.learner_dashboard(request.user, organisation,
                                         today=progress.local_today(request.user))
     return render(request, "journeys/dashboard.html", {
-        "organisation": organisation,
-        "board": board,
-        "catalogue_url": _url_or_none("catalog:catalogue", organisation.slug),
-        "reviews_url": _url_or_none("assessments:reviews", organisation.slug),
+        "organisation": organisation, "board": board,
     })
 
 
@@ -96,11 +71,6 @@ def _step_page(request, organisation, path_step_id, *, status=200, **forms):
         "organisation": organisation,
         "page": page,
         "path_step": path_step,
-        "start_quiz_url": (_url_or_none(("assessments:start_quiz", "assessments:quiz_start"),
-                                        organisation.slug, path_step.quiz_id)
-                           if path_step.quiz_id else None),
-        "reviews_url": _url_or_none("assessments:reviews", organisation.slug),
-        "content_partial": _template_or_none("catalog/_step_content.html"),
         **forms,
     }, status=status)
 
