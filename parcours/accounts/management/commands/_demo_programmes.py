@@ -45,6 +45,8 @@ class Progress:
     steps_done: int
     weeks_ago: int
     minutes_per_week: int = 120
+    # Hand in the next assignment and leave it for Karim's review queue.
+    awaiting_review: bool = False
 
 
 def seed_programmes(organisation: Organisation, *, manager: User, coach: User,
@@ -59,8 +61,9 @@ def seed_programmes(organisation: Organisation, *, manager: User, coach: User,
     language = _language_programme(organisation, manager)
     created = 0
     # Léa first: the demo guide follows her. Varied stages show every status and page.
-    stages = [Progress(3, 2), Progress(0, 0), Progress(8, 6), Progress(1, 5), Progress(5, 3),
-              Progress(2, 4, 60), Progress(6, 4), Progress(0, 3, 60), Progress(4, 2),
+    stages = [Progress(3, 2), Progress(0, 0), Progress(8, 6),
+              Progress(1, 5, awaiting_review=True), Progress(5, 3), Progress(2, 4, 60), Progress(6, 4, awaiting_review=True),
+              Progress(0, 3, 60), Progress(4, 2),
               Progress(7, 5, 180), Progress(2, 1), Progress(3, 6, 45)]
     for learner, progress in zip(learners[:12], stages, strict=False):
         _follow(coaching, learner, progress, coach=coach, by=coach)
@@ -204,10 +207,16 @@ def _follow(programme: Programme, learner: User, progress: Progress, *, coach: U
     enrolment = journeys.enrol_learner(programme, learner, by=by, start_on=start_on,
                                        minutes_per_week=progress.minutes_per_week)
     steps = PathStep.objects.filter(enrolment=enrolment).order_by("position")
-    for step in list(steps)[: progress.steps_done]:
+    steps = list(steps)
+    for step in steps[: progress.steps_done]:
         step.refresh_from_db()
         if step.status == PathStepStatus.TODO:
             _do(step, learner, coach)
+    waiting = [step for step in steps[progress.steps_done:] if step.kind == StepKind.ASSIGNMENT]
+    if progress.awaiting_review and waiting:
+        journeys.submit_assignment(
+            waiting[0], by=learner,
+            text="Premier jet : j'attends vos remarques avant d'aller plus loin.")
 
 
 def _do(step: PathStep, learner: User, coach: User) -> None:
