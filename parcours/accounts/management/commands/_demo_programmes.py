@@ -62,8 +62,8 @@ def seed_programmes(organisation: Organisation, *, manager: User, coach: User,
     created = 0
     # Léa first: the demo guide follows her. Varied stages show every status and page.
     stages = [Progress(3, 2), Progress(0, 0), Progress(8, 6),
-              Progress(1, 5, awaiting_review=True), Progress(5, 3), Progress(2, 4, 60), Progress(6, 4, awaiting_review=True),
-              Progress(0, 3, 60), Progress(4, 2),
+              Progress(1, 5, awaiting_review=True), Progress(5, 3), Progress(2, 4, 60),
+              Progress(6, 4, awaiting_review=True), Progress(0, 3, 60), Progress(4, 2),
               Progress(7, 5, 180), Progress(2, 1), Progress(3, 6, 45)]
     for learner, progress in zip(learners[:12], stages, strict=False):
         _follow(coaching, learner, progress, coach=coach, by=coach)
