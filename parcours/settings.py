@@ -122,6 +122,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# How often an open lesson tells the server it is still visible (the server credits at
+# most 30 s per beat, so keep it under that).
+HEARTBEAT_SECONDS = min(env_int("HEARTBEAT_SECONDS", 15), 30)
 
 # --- Languages and time -------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "fr")

@@ -8,6 +8,7 @@ or the `DomainError` into a page; the rules live in `journeys.services`.
 import base64
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, JsonResponse
@@ -71,6 +72,7 @@ def _step_page(request, organisation, path_step_id, *, status=200, **forms):
         "organisation": organisation,
         "page": page,
         "path_step": path_step,
+        "heartbeat_seconds": settings.HEARTBEAT_SECONDS,
         **forms,
     }, status=status)
 

@@ -12,7 +12,7 @@
   var box = document.getElementById("heartbeat");
   if (!box || !window.fetch) { return; }
 
-  var INTERVAL_MS = 15000;
+  var INTERVAL_MS = (parseInt(box.dataset.interval, 10) || 15) * 1000;
   var counting = box.dataset.count === "true";
   var required = parseInt(box.dataset.required, 10) || 0;
   var engaged = parseInt(box.dataset.engaged, 10) || 0;
