@@ -98,3 +98,10 @@ def test_an_unreachable_database_answers_503_in_json(client, db, url):
 
 def test_healthz_only_answers_reads(client, db, url):
     assert client.post(url).status_code == 405
+
+
+def test_a_load_balancer_probes_over_plain_http_when_https_is_on(client, db, url, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get(url).status_code == 200
+    assert client.get("/login/").status_code == 301
