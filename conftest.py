@@ -78,3 +78,51 @@ def run_tasks(db, monkeypatch):
 def fast_password_hashing(settings):
     # Real hashing is slow on purpose; tests check behaviour, not hash strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def token_for(db):
+    """A fresh raw token for a person, as they would copy it from the tokens page."""
+    from parcours.api.services import create_access_token
+
+    def make(user, **options) -> str:
+        options.setdefault("name", "Script")
+        _row, raw = create_access_token(user, by=user, **options)
+        return raw
+
+    return make
+
+
+@pytest.fixture
+def api_as(client, token_for):
+    """A client calling the API with a person's token: `api_as(sophie).get("/api/v1/me")`.
+
+    `locale="en"` first switches the person to English, for tests that read messages.
+    """
+
+    class Caller:
+        def __init__(self, user, *, locale: str | None = None):
+            if locale is not None:
+                user.locale = locale
+                user.save(update_fields=["locale"])
+            self.headers = {"Authorization": f"Bearer {token_for(user)}"}
+
+        def get(self, path, **data):
+            return client.get(path, data, headers=self.headers)
+
+        def post(self, path, body=None):
+            return client.post(path, body or {}, content_type="application/json",
+                               headers=self.headers)
+
+        def put(self, path, body):
+            return client.put(path, body, content_type="application/json",
+                              headers=self.headers)
+
+        def patch(self, path, body):
+            return client.patch(path, body, content_type="application/json",
+                                headers=self.headers)
+
+        def upload(self, path, data):
+            return client.post(path, data, headers=self.headers)
+
+    return Caller

@@ -2,7 +2,6 @@
 
 import pytest
 
-from parcours.api.services import create_access_token
 from parcours.assessments.models import Deck, QuestionBank, Quiz
 from parcours.catalog import services
 
@@ -56,29 +55,6 @@ def other_quiz(other_organisation):
 @pytest.fixture
 def deck(organisation):
     return Deck.objects.create(organisation=organisation, title="Vocabulaire du CV")
-
-
-@pytest.fixture
-def api_as(client):
-    """A client calling the API with a person's token: `api_as(sophie).get(url)`."""
-
-    class Caller:
-        def __init__(self, user):
-            _row, raw = create_access_token(user, by=user, name="Script")
-            self.headers = {"Authorization": f"Bearer {raw}"}
-
-        def get(self, path, **data):
-            return client.get(path, data, headers=self.headers)
-
-        def post(self, path, body=None):
-            return client.post(path, body or {}, content_type="application/json",
-                               headers=self.headers)
-
-        def patch(self, path, body):
-            return client.patch(path, body, content_type="application/json",
-                                headers=self.headers)
-
-    return Caller
 
 
 @pytest.fixture(autouse=True)

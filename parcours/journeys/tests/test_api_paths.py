@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parcours.accounts.tests.factories import member
-from parcours.api.services import create_access_token
 from parcours.assessments.models import Quiz
 from parcours.catalog.models import StepKind
 from parcours.journeys.models import Enrolment, PathStepStatus, Submission
@@ -35,27 +34,9 @@ def monday_morning():
 
 
 @pytest.fixture
-def api_as(client):
-    """A client calling the API with a person's token, in English."""
-
-    class Caller:
-        def __init__(self, user):
-            user.locale = "en"
-            user.save()
-            _row, raw = create_access_token(user, by=user, name="Script")
-            self.headers = {"Authorization": f"Bearer {raw}"}
-
-        def get(self, path, **data):
-            return client.get(path, data, headers=self.headers)
-
-        def post(self, path, body=None):
-            return client.post(path, body or {}, content_type="application/json",
-                               headers=self.headers)
-
-        def upload(self, path, data):
-            return client.post(path, data, headers=self.headers)
-
-    return Caller
+def api_as(api_as):
+    """The API as a person who reads it in English."""
+    return lambda user: api_as(user, locale="en")
 
 
 @pytest.fixture
