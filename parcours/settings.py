@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "parcours.catalog",
     "parcours.assessments",
     "parcours.journeys",
+    "parcours.classroom",
     "parcours.api",
     "parcours.web",
 ]

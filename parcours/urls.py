@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("parcours.catalog.urls")),
     path("", include("parcours.assessments.urls")),
     path("", include("parcours.journeys.urls")),
+    path("", include("parcours.classroom.urls")),
     path("", include("parcours.web.urls")),
 ]

@@ -22,6 +22,7 @@ from parcours.api.auth import AccessTokenAuth
 from parcours.api.errors import OutsideOrganisation, install_error_handlers
 from parcours.assessments.api import router as assessments_router
 from parcours.catalog.api import router as catalog_router
+from parcours.classroom.api import router as classroom_router
 from parcours.journeys.api import router as journeys_router
 
 DESCRIPTION = """
@@ -198,3 +199,4 @@ api.add_router("", organisations)
 api.add_router("", catalog_router)
 api.add_router("", assessments_router)
 api.add_router("", journeys_router)
+api.add_router("", classroom_router)

@@ -27,17 +27,22 @@ class Permission(models.TextChoices):
     FOLLOW_LEARNERS = "follow_learners", _("See learners' paths, progress and evidence")
     ADAPT_PATHS = "adapt_paths", _("Adapt a learner's path")
     REVIEW_WORK = "review_work", _("Review submissions and validate steps")
+    SCHEDULE_SESSIONS = "schedule_sessions", _("Schedule sessions, rooms and trainers")
+    REGISTER_LEARNERS = "register_learners", _("Register learners in sessions")
+    TEACH_SESSIONS = "teach_sessions", _("Take attendance in the sessions one trains")
+    VIEW_REPORTS = "view_reports", _("See attendance, hours and satisfaction reports")
 
 
 _FOLLOWING = {
     Permission.VIEW_CASELOAD, Permission.VIEW_MEMBERS, Permission.BROWSE_CATALOG,
     Permission.ENROL_LEARNERS, Permission.FOLLOW_LEARNERS, Permission.ADAPT_PATHS,
-    Permission.REVIEW_WORK,
+    Permission.REVIEW_WORK, Permission.REGISTER_LEARNERS, Permission.TEACH_SESSIONS,
 }
 _MANAGING = {
     Permission.VIEW_MEMBERS, Permission.INVITE_MEMBERS, Permission.VIEW_ACTIVITY,
     Permission.BROWSE_CATALOG, Permission.MANAGE_CATALOG, Permission.ENROL_LEARNERS,
-    Permission.FOLLOW_LEARNERS,
+    Permission.FOLLOW_LEARNERS, Permission.SCHEDULE_SESSIONS, Permission.REGISTER_LEARNERS,
+    Permission.VIEW_REPORTS,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
