@@ -195,6 +195,9 @@ class Registration(TimeStampedModel):
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+",
                                       verbose_name=_("registered by"))
+    funder = models.CharField(_("funder"), max_length=120, blank=True,
+                              help_text=_("Who pays for this learner's place (OPCO, CPF, "
+                                          "employer…), for the hours reports."))
 
     class Meta:
         verbose_name = _("registration")
