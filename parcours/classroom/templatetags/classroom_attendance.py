@@ -1,4 +1,7 @@
-"""The attendance panel of a session's page: `{% load classroom_attendance %}{% attendance_panel session %}`."""
+"""The attendance panel of a session's page.
+
+Usage: `{% load classroom_attendance %}{% attendance_panel session %}`.
+"""
 
 from django import template
 

@@ -1,4 +1,7 @@
-"""The documents panel of a session's page: `{% load classroom_documents %}{% documents_panel session %}`."""
+"""The documents panel of a session's page.
+
+Usage: `{% load classroom_documents %}{% documents_panel session %}`.
+"""
 
 from django import template
 

@@ -1,4 +1,7 @@
-"""The registrations panel of a session's page: `{% load classroom_registrations %}{% registrations_panel session %}`."""
+"""The registrations panel of a session's page.
+
+Usage: `{% load classroom_registrations %}{% registrations_panel session %}`.
+"""
 
 from django import template
 
