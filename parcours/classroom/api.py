@@ -2,4 +2,10 @@
 
 from ninja import Router
 
-router = Router(tags=["classroom"])
+from parcours.classroom import api_attendance, api_documents, api_registrations, api_sessions
+
+router = Router(tags=["sessions"])
+router.add_router("", api_sessions.router)
+router.add_router("", api_registrations.router)
+router.add_router("", api_attendance.router)
+router.add_router("", api_documents.router)

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from parcours.classroom import urls_attendance, urls_documents, urls_registrations, urls_sessions
 
 app_name = "classroom"
-urlpatterns: list = []
+urlpatterns = [
+    *urls_sessions.urlpatterns,
+    *urls_registrations.urlpatterns,
+    *urls_attendance.urlpatterns,
+    *urls_documents.urlpatterns,
+]

@@ -1,0 +1,3 @@
+"""Addresses of the attendance part of classroom (included by classroom/urls.py)."""
+
+urlpatterns: list = []
