@@ -126,6 +126,8 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # How often an open lesson tells the server it is still visible (the server credits at
 # most 30 s per beat, so keep it under that).
 HEARTBEAT_SECONDS = min(env_int("HEARTBEAT_SECONDS", 15), 30)
+# Days after a session's end before its follow-up satisfaction survey opens and is sent.
+SURVEY_FOLLOW_UP_DAYS = env_int("SURVEY_FOLLOW_UP_DAYS", 30)
 
 # --- Languages and time -------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "fr")
