@@ -1,6 +1,8 @@
-"""Evidence from elsewhere: a passed quiz, reviewed flashcards. assessments records what
-happened (`passed`, `failed`, `reviewed-card`, with `"path_step"` in the context) and
-these handlers turn it into evidence on the learner's own step.
+"""Evidence from elsewhere: a passed quiz, reviewed flashcards, attendance at a live
+session. assessments records what happened (`passed`, `failed`, `reviewed-card`, with
+`"path_step"` in the context), classroom records `attended` (with the catalogue `"step"`
+and the `"learner"` in the context), and these handlers turn it into evidence on the
+learner's own step.
 
 They run inside the transaction of the event: an event that does not fit (another
 learner's step, another quiz, another organisation) is ignored, never raised on, so
@@ -85,3 +87,30 @@ def card_reviewed(event: LearningEvent) -> None:
         recorded_at=event.occurred_at or timezone.now(),
         details={"reviews": reviews, "deck": step.deck_id})
     _complete_if_proven(step)
+
+
+@on_event(Verb.ATTENDED)
+def session_attended(event: LearningEvent) -> None:
+    """Attendance at a session of a live-session step completes the learner's copy of it.
+
+    The actor is usually the trainer who took attendance: the learner is
+    `context.learner`, the programme step `context.step`. One attended slot is enough.
+    """
+    context = event.context or {}
+    step_id, learner_id = context.get("step"), context.get("learner")
+    if not step_id or not learner_id:
+        return
+    steps = (PathStep.objects.select_for_update(of=("self",))
+             .select_related("enrolment__programme", "enrolment__learner",
+                             "enrolment__organisation")
+             .filter(source_step_id=step_id, kind=StepKind.LIVE_SESSION,
+                     status=PathStepStatus.TODO, enrolment__learner_id=learner_id,
+                     enrolment__organisation_id=event.organisation_id))
+    for step in steps:
+        touch(step.enrolment, event.occurred_at)
+        Evidence.objects.create(
+            path_step=step, kind=EvidenceKind.ATTENDANCE, recorded_by=event.actor,
+            recorded_at=event.occurred_at or timezone.now(),
+            details={"session": context.get("session"), "slot": context.get("slot"),
+                     "minutes": (event.result or {}).get("duration_minutes")})
+        _complete_if_proven(step)

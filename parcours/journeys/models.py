@@ -165,6 +165,7 @@ class EvidenceKind(models.TextChoices):
     DECLARATION = "declaration", _("Declared by the learner")
     COACH_CONFIRMATION = "coach_confirmation", _("Confirmed by a coach")
     CARDS_REVIEWED = "cards_reviewed", _("Flashcards reviewed")
+    ATTENDANCE = "attendance", _("Attended the live session")
 
 
 class Evidence(models.Model):

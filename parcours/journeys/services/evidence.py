@@ -8,7 +8,9 @@ they all go through `_complete_if_proven`, which reads the rule of the step's ki
 - assignment: a submission accepted by a coach;
 - checkpoint: a coach's validation;
 - external: the learner's declaration, plus a coach's confirmation when
-  `needs_coach_confirmation`.
+  `needs_coach_confirmation`;
+- live session: attendance noted for a slot of a session of that step (journeys.handlers,
+  on `attended`).
 """
 
 from pathlib import PurePath
@@ -133,7 +135,9 @@ def _proven(step: PathStep) -> bool:
     if step.kind == StepKind.EXTERNAL:
         return EvidenceKind.DECLARATION in kinds and (
             not step.needs_coach_confirmation or EvidenceKind.COACH_CONFIRMATION in kinds)
-    # Live sessions and appointments are completed by the sessions and coaching features.
+    if step.kind == StepKind.LIVE_SESSION:
+        return EvidenceKind.ATTENDANCE in kinds
+    # Appointments are completed by the coaching feature.
     return False
 
 
