@@ -1,0 +1,592 @@
+"""Reads of the classroom pages and API, each with its access check built in."""
+
+# --- Scheduling: sessions, calendars, rooms ----------------------------------------------
+#
+# Who sees which session: managers (SCHEDULE_SESSIONS) every session of the organisation;
+# a trainer the sessions they train; a learner the sessions they are registered in (or
+# waiting for) and the scheduled ones open to self-registration. Anyone else gets a 404.
+
+import calendar as _calendar
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.models import MembershipRole, Organisation, User
+from parcours.accounts.selectors import require_permission, roles_in
+from parcours.catalog.models import Step, StepKind
+from parcours.classroom.models import (
+    Registration,
+    RegistrationStatus,
+    Room,
+    Session,
+    SessionStatus,
+    SessionTrainer,
+    Slot,
+)
+from parcours.core.errors import NotAllowed
+from parcours.core.models import LearningEvent, Verb
+from parcours.core.roles import Permission, Role, roles_allow
+
+# Any of these lets a person see sessions at all (which ones depends on the role).
+SEES_SESSIONS = (Permission.SCHEDULE_SESSIONS, Permission.TEACH_SESSIONS,
+                 Permission.REGISTER_LEARNERS, Permission.FOLLOW_OWN_PATH)
+CALENDAR_VIEWS = ("month", "week", "list")
+# A calendar asked through the API covers at most this much time.
+MAX_CALENDAR_DAYS = 366
+
+
+def zone_of(user: User) -> zoneinfo.ZoneInfo:
+    """The person's time zone, or the site's when theirs is unknown."""
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, AttributeError):
+        return timezone.get_default_timezone()
+
+
+def _visible_sessions(user: User, organisation: Organisation,
+                      roles: frozenset[str]) -> QuerySet[Session]:
+    sessions = Session.objects.filter(organisation=organisation)
+    if roles_allow(roles, Permission.SCHEDULE_SESSIONS):
+        return sessions
+    mine = Q(Exists(SessionTrainer.objects.filter(session=OuterRef("pk"), trainer=user)))
+    if roles_allow(roles, Permission.FOLLOW_OWN_PATH):
+        mine |= Q(Exists(Registration.objects.filter(
+            session=OuterRef("pk"), learner=user,
+            status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED])))
+        mine |= Q(allows_self_registration=True, status=SessionStatus.SCHEDULED)
+    return sessions.filter(mine)
+
+
+def _with_details(sessions: QuerySet[Session], user: User) -> QuerySet[Session]:
+    """Room, slots in order, trainers by name, seats taken and the viewer's own
+    registration: four queries whatever the number of sessions."""
+    seats_taken = (Registration.objects
+                   .filter(session=OuterRef("pk"), status=RegistrationStatus.REGISTERED)
+                   .order_by().values("session").annotate(n=Count("pk")).values("n"))
+    own_status = (Registration.objects.filter(session=OuterRef("pk"), learner=user)
+                  .exclude(status=RegistrationStatus.CANCELLED).values("status")[:1])
+    return (sessions.select_related("room", "step", "programme")
+            .annotate(seats_taken=Coalesce(Subquery(seats_taken, output_field=IntegerField()),
+                                           0),
+                      own_registration=Subquery(own_status))
+            .prefetch_related(
+                Prefetch("slots", queryset=Slot.objects.order_by("starts_at", "pk")),
+                Prefetch("trainers", queryset=User.objects.order_by("display_name", "pk")))
+            .order_by("starts_at", "pk"))
+
+
+def session_for(user: User, organisation: Organisation, session_id: int) -> Session:
+    """One session the person may see, with its room, slots and trainers; else a 404."""
+    roles = roles_in(user, organisation)
+    if not any(roles_allow(roles, p) for p in SEES_SESSIONS):
+        raise Http404(_("No such session."))
+    try:
+        return _with_details(_visible_sessions(user, organisation, roles), user).get(
+            pk=session_id)
+    except Session.DoesNotExist as missing:
+        raise Http404(_("No such session.")) from missing
+
+
+def session_to_manage(user: User, organisation: Organisation, session_id: int) -> Session:
+    """A session of the organisation, for a person who schedules sessions."""
+    require_permission(user, organisation, Permission.SCHEDULE_SESSIONS)
+    try:
+        return (Session.objects.select_related("organisation", "room", "step", "programme")
+                .prefetch_related(
+                    Prefetch("slots", queryset=Slot.objects.order_by("starts_at", "pk")),
+                    "trainers")
+                .get(organisation=organisation, pk=session_id))
+    except Session.DoesNotExist as missing:
+        raise Http404(_("No such session.")) from missing
+
+
+def calendar(user: User, organisation: Organisation, *, start: datetime,
+             end: datetime) -> list[Session]:
+    """The sessions the person may see that overlap [start, end), cancelled ones
+    included (shown as such), with room, slots and trainers: four queries in all."""
+    roles = roles_in(user, organisation)
+    if not any(roles_allow(roles, p) for p in SEES_SESSIONS):
+        raise NotAllowed()
+    sessions = _visible_sessions(user, organisation, roles).filter(
+        starts_at__lt=end, ends_at__gt=start)
+    return list(_with_details(sessions, user))
+
+
+@dataclass
+class CalendarEntry:
+    """One slot of a session on one day of a calendar, in the viewer's time."""
+
+    session: Session
+    slot: Slot
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def cancelled(self) -> bool:
+        return self.session.status == SessionStatus.CANCELLED
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_period: bool = True
+    is_today: bool = False
+    entries: list[CalendarEntry] = field(default_factory=list)
+
+
+@dataclass
+class CalendarPage:
+    """What a calendar page shows: its days (as weeks for the month grid), the period
+    before and after, and today, all in the viewer's time zone."""
+
+    view: str
+    anchor: date
+    first_day: date
+    last_day: date
+    days: list[CalendarDay]
+    previous: date
+    next: date
+    today: date
+    zone: zoneinfo.ZoneInfo
+    session_count: int
+
+    @property
+    def weeks(self) -> list[list[CalendarDay]]:
+        return [self.days[i:i + 7] for i in range(0, len(self.days), 7)]
+
+    @property
+    def busy_days(self) -> list[CalendarDay]:
+        return [day for day in self.days if day.entries and day.in_period]
+
+    @property
+    def weekdays(self) -> list[date]:
+        return [self.days[0].day + timedelta(days=n) for n in range(7)]
+
+
+def calendar_period(view: str, anchor: date) -> tuple[date, date, date, date, date, date]:
+    """(first day shown, last day shown, first day of the period, last day of the period,
+    previous anchor, next anchor). Weeks start on Monday."""
+    if view == "week":
+        monday = anchor - timedelta(days=anchor.weekday())
+        sunday = monday + timedelta(days=6)
+        return monday, sunday, monday, sunday, monday - timedelta(days=7), monday + timedelta(
+            days=7)
+    first = anchor.replace(day=1)
+    last = first.replace(day=_calendar.monthrange(first.year, first.month)[1])
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    if view == "list":
+        return first, last, first, last, previous, following
+    return (first - timedelta(days=first.weekday()), last + timedelta(days=6 - last.weekday()),
+            first, last, previous, following)
+
+
+def calendar_page(user: User, organisation: Organisation, *, view: str, anchor: date,
+                  zone: zoneinfo.ZoneInfo | None = None) -> CalendarPage:
+    """A month (weeks from Monday), a week or a month's list of the sessions the person
+    may see, each slot on its day in their time zone: 09:00 in Paris is 03:00 in
+    Montréal, and can fall on another day in Tokyo."""
+    if view not in CALENDAR_VIEWS:
+        view = "month"
+    zone = zone or zone_of(user)
+    first_shown, last_shown, first, last, previous, following = calendar_period(view, anchor)
+    today = timezone.localtime(timezone.now(), zone).date()
+    sessions = calendar(user, organisation, start=local_midnight(first_shown, zone),
+                        end=local_midnight(last_shown + timedelta(days=1), zone))
+    days = {}
+    day = first_shown
+    while day <= last_shown:
+        days[day] = CalendarDay(day=day, in_period=first <= day <= last, is_today=day == today)
+        day += timedelta(days=1)
+    for session in sessions:
+        for slot in session.slots.all():
+            starts_at, ends_at = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
+            if starts_at.date() in days:
+                days[starts_at.date()].entries.append(
+                    CalendarEntry(session=session, slot=slot, starts_at=starts_at,
+                                  ends_at=ends_at))
+    for calendar_day in days.values():
+        calendar_day.entries.sort(key=lambda entry: (entry.starts_at, entry.session.pk))
+    return CalendarPage(view=view, anchor=anchor, first_day=first, last_day=last,
+                        days=list(days.values()), previous=previous, next=following,
+                        today=today, zone=zone, session_count=len(sessions))
+
+
+def local_midnight(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone)
+
+
+@dataclass
+class SlotDay:
+    day: date
+    slots: list[tuple[Slot, datetime, datetime]]
+
+
+def slots_by_day(session: Session, zone: zoneinfo.ZoneInfo) -> list[SlotDay]:
+    """A session's slots grouped by their local day in `zone`, in order."""
+    days: list[SlotDay] = []
+    for slot in session.slots.all():
+        starts_at, ends_at = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
+        if not days or days[-1].day != starts_at.date():
+            days.append(SlotDay(day=starts_at.date(), slots=[]))
+        days[-1].slots.append((slot, starts_at, ends_at))
+    return days
+
+
+def cancellation_reason(session: Session) -> str:
+    """Why a cancelled session was called off, as its manager wrote it."""
+    if session.status != SessionStatus.CANCELLED:
+        return ""
+    event = (LearningEvent.objects.filter(verb=Verb.CANCELLED, object_type="classroom.session",
+                                          object_id=str(session.pk),
+                                          organisation=session.organisation_id)
+             .order_by("-occurred_at", "-pk").values_list("context", flat=True).first())
+    return (event or {}).get("reason", "")
+
+
+def rooms_of(organisation: Organisation, *, viewer: User) -> list[Room]:
+    """The organisation's rooms, by venue and name, for those who schedule."""
+    require_permission(viewer, organisation, Permission.SCHEDULE_SESSIONS)
+    return list(Room.objects.filter(organisation=organisation).order_by("venue", "name", "pk"))
+
+
+def room_to_edit(user: User, organisation: Organisation, room_id: int) -> Room:
+    require_permission(user, organisation, Permission.SCHEDULE_SESSIONS)
+    try:
+        return Room.objects.select_related("organisation").get(organisation=organisation,
+                                                               pk=room_id)
+    except Room.DoesNotExist as missing:
+        raise Http404(_("No such room.")) from missing
+
+
+def trainers_of(organisation: Organisation) -> QuerySet[User]:
+    """The people who may train a session here (trainers and coaches), by name."""
+    return (User.objects.filter(Exists(MembershipRole.objects.filter(
+        membership__organisation=organisation, membership__user=OuterRef("pk"),
+        role__in=[Role.TRAINER, Role.COACH]))).order_by("display_name", "email"))
+
+
+def live_session_steps(organisation: Organisation) -> QuerySet[Step]:
+    """The live-session steps of the organisation's programmes, a session can belong to."""
+    return (Step.objects.filter(kind=StepKind.LIVE_SESSION, programme__organisation=organisation)
+            .select_related("programme").order_by("programme__title", "module__position",
+                                                  "position", "pk"))
+
+
+# --- Registrations and calendar feeds (the registrations part) ---------------------------
+#
+# Who registers whom (REGISTER_LEARNERS), a learner's own sessions (FOLLOW_OWN_PATH), the
+# registrations panel of the session page, and the private calendar feeds. Its imports
+# stay here, so that the two parts of this module do not edit each other's lines.
+
+import hashlib  # noqa: E402
+import re  # noqa: E402
+
+from parcours.classroom.models import CalendarFeed  # noqa: E402
+from parcours.journeys.models import Enrolment  # noqa: E402
+
+REGISTER_CHOICES_SHOWN = 200
+MAX_PASTED_EMAILS = 500
+
+
+def session_to_register_in(user: User, organisation: Organisation, session_id: int) -> Session:
+    """A session of the organisation, for a person who registers learners; else a 404."""
+    require_permission(user, organisation, Permission.REGISTER_LEARNERS)
+    try:
+        return (Session.objects.select_related("organisation", "room", "programme")
+                .prefetch_related(Prefetch("slots", queryset=Slot.objects.order_by("starts_at",
+                                                                                  "pk")))
+                .get(organisation=organisation, pk=session_id))
+    except Session.DoesNotExist as missing:
+        raise Http404(_("No such session.")) from missing
+
+
+def registration_for(user: User, organisation: Organisation,
+                     registration_id: int) -> Registration:
+    """A registration the person may act on: their own, or any of the organisation's
+    for those who register learners. Anyone else gets a 404."""
+    registrations = Registration.objects.filter(session__organisation=organisation)
+    if not roles_allow(roles_in(user, organisation), Permission.REGISTER_LEARNERS):
+        registrations = registrations.filter(learner=user)
+    try:
+        return registrations.select_related("session__organisation", "learner").get(
+            pk=registration_id)
+    except Registration.DoesNotExist as missing:
+        raise Http404(_("No such registration.")) from missing
+
+
+@dataclass
+class SessionRegistrations:
+    """A session's registrations: seats (by name), the waiting list (in order) and the
+    cancelled ones (latest first)."""
+
+    session: Session
+    registered: list[Registration]
+    waiting: list[Registration]
+    cancelled: list[Registration]
+
+    @property
+    def seats_taken(self) -> int:
+        return len(self.registered)
+
+    @property
+    def seats_free(self) -> int:
+        return max(self.session.capacity - len(self.registered), 0)
+
+
+def registrations_of(session: Session, *, viewer: User) -> SessionRegistrations:
+    """Everyone registered for a session, on its waiting list or cancelled: one query."""
+    require_permission(viewer, session.organisation, Permission.REGISTER_LEARNERS)
+    rows = list(Registration.objects.filter(session=session)
+                .select_related("learner", "registered_by")
+                .order_by("waitlisted_at", "pk"))
+    return SessionRegistrations(
+        session=session,
+        registered=sorted((r for r in rows if r.status == RegistrationStatus.REGISTERED),
+                          key=_by_name),
+        waiting=[r for r in rows if r.status == RegistrationStatus.WAITLISTED],
+        cancelled=sorted((r for r in rows if r.status == RegistrationStatus.CANCELLED),
+                         key=lambda r: r.cancelled_at or r.updated_at, reverse=True),
+    )
+
+
+def _by_name(registration: Registration) -> tuple[str, str]:
+    return registration.learner.display_name.casefold(), registration.learner.email
+
+
+def learners_of_organisation(organisation: Organisation) -> QuerySet[User]:
+    return User.objects.filter(Exists(MembershipRole.objects.filter(
+        membership__organisation=organisation, membership__user=OuterRef("pk"),
+        role=Role.LEARNER)))
+
+
+@dataclass(frozen=True)
+class LearnerToRegister:
+    learner: User
+    registered: bool
+
+
+@dataclass(frozen=True)
+class LearnersToRegister:
+    choices: list[LearnerToRegister]
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.choices)
+
+
+def learners_to_register(session: Session, *, viewer: User, search: str = "",
+                         limit: int = REGISTER_CHOICES_SHOWN) -> LearnersToRegister:
+    """The organisation's learners matching a search, by name, each marked when already
+    registered or waiting: two queries."""
+    require_permission(viewer, session.organisation, Permission.REGISTER_LEARNERS)
+    learners = learners_of_organisation(session.organisation)
+    if search:
+        learners = learners.filter(Q(display_name__icontains=search)
+                                   | Q(email__icontains=search))
+    total = learners.count()
+    rows = learners.annotate(registered=Exists(Registration.objects.filter(
+        session=session, learner=OuterRef("pk")).exclude(status=RegistrationStatus.CANCELLED))
+    ).order_by("display_name", "email")[:limit]
+    return LearnersToRegister(
+        choices=[LearnerToRegister(learner=u, registered=u.registered) for u in rows],
+        total=total)
+
+
+def learners_with_ids(session: Session, ids: list[int], *, viewer: User) -> list[User]:
+    """The learners of the session's organisation with these ids, in the order given;
+    unknown ids are left out (the service names anyone who is not a learner)."""
+    require_permission(viewer, session.organisation, Permission.REGISTER_LEARNERS)
+    found = {u.pk: u for u in User.objects.filter(
+        pk__in=ids, memberships__organisation=session.organisation)}
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+
+
+def learners_enrolled_in_programme(session: Session, *, viewer: User) -> list[User]:
+    """The whole group: the learners enrolled in the session's programme, by name."""
+    require_permission(viewer, session.organisation, Permission.REGISTER_LEARNERS)
+    if session.programme_id is None:
+        return []
+    enrolled = Enrolment.objects.filter(programme_id=session.programme_id,
+                                        organisation=session.organisation,
+                                        learner=OuterRef("pk"))
+    return list(learners_of_organisation(session.organisation).filter(Exists(enrolled))
+                .order_by("display_name", "email"))
+
+
+def split_emails(text: str) -> list[str]:
+    """The addresses in pasted text (one per line, or separated by commas, semicolons or
+    spaces), lower-cased, each once, in order."""
+    return list(dict.fromkeys(part.lower() for part in re.split(r"[\s,;]+", text or "")
+                              if part))[:MAX_PASTED_EMAILS]
+
+
+def learners_with_emails(organisation: Organisation, emails: list[str], *,
+                         viewer: User) -> tuple[list[User], list[str]]:
+    """The organisation's learners with these addresses, and the addresses that match
+    no learner here."""
+    require_permission(viewer, organisation, Permission.REGISTER_LEARNERS)
+    found = {u.email.lower(): u for u in learners_of_organisation(organisation).filter(
+        email__in=emails)}
+    return ([found[email] for email in emails if email in found],
+            [email for email in emails if email not in found])
+
+
+@dataclass
+class MySession:
+    registration: Registration
+    can_cancel: bool
+    waitlist_position: int | None = None
+
+    @property
+    def session(self) -> Session:
+        return self.registration.session
+
+
+@dataclass
+class MySessions:
+    upcoming: list[MySession]
+    past: list[MySession]
+
+
+def my_sessions(user: User, organisation: Organisation, *,
+                now: datetime | None = None) -> MySessions:
+    """A learner's registrations in the organisation: the upcoming ones first to last,
+    then the past ones latest first; each says whether it can still be cancelled and
+    the place on the waiting list. Four queries whatever their number."""
+    # Imported here: the services package imports this module.
+    from parcours.classroom.services.registrations import cancellation_refusal
+
+    roles = require_permission(user, organisation, Permission.FOLLOW_OWN_PATH)
+    now = now or timezone.now()
+    rows = list(Registration.objects.filter(learner=user, session__organisation=organisation)
+                .select_related("session__organisation", "session__room")
+                .prefetch_related(Prefetch("session__slots",
+                                           queryset=Slot.objects.order_by("starts_at", "pk")))
+                .order_by("session__starts_at", "session_id", "-pk"))
+    # A session registered for, cancelled, then registered for again shows once.
+    latest: dict[int, Registration] = {}
+    for row in rows:
+        current = latest.get(row.session_id)
+        if current is None or (current.status == RegistrationStatus.CANCELLED
+                               and row.status != RegistrationStatus.CANCELLED):
+            latest[row.session_id] = row
+    positions = _waitlist_positions([r for r in latest.values()
+                                     if r.status == RegistrationStatus.WAITLISTED])
+    upcoming, past = [], []
+    for registration in latest.values():
+        session = registration.session
+        item = MySession(registration=registration,
+                         can_cancel=cancellation_refusal(registration, by=user, roles=roles,
+                                                         now=now) is None,
+                         waitlist_position=positions.get(registration.pk))
+        if session.ends_at is not None and session.ends_at <= now:
+            past.append(item)
+        else:
+            upcoming.append(item)
+    past.reverse()
+    return MySessions(upcoming=upcoming, past=past)
+
+
+def _waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
+    """Each waiting registration's place in its session's waiting list (1 is next)."""
+    if not registrations:
+        return {}
+    waiting = (Registration.objects.filter(
+        session__in={r.session_id for r in registrations}, status=RegistrationStatus.WAITLISTED)
+        .order_by("session_id", "waitlisted_at", "pk").values_list("session_id", "pk"))
+    positions: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for session_id, pk in waiting:
+        counts[session_id] = counts.get(session_id, 0) + 1
+        positions[pk] = counts[session_id]
+    return positions
+
+
+@dataclass
+class RegistrationsPanel:
+    """What the session page shows about seats to one viewer."""
+
+    session: Session
+    seats_taken: int
+    waiting: int
+    own: Registration | None
+    waitlist_position: int | None
+    can_register_self: bool
+    can_cancel_own: bool
+    cancellation_deadline: datetime | None
+    manages: bool
+    registrations: SessionRegistrations | None
+
+    @property
+    def seats_free(self) -> int:
+        return max(self.session.capacity - self.seats_taken, 0)
+
+    @property
+    def started(self) -> bool:
+        return self.session.starts_at is not None and self.session.starts_at <= timezone.now()
+
+
+def registrations_panel(viewer: User, session: Session) -> RegistrationsPanel:
+    """Seats taken and free, the waiting list, the viewer's own place and what they
+    may do with it; the whole list for people who register learners."""
+    # Imported here: the services package imports this module.
+    from parcours.classroom.services.registrations import (
+        cancellation_deadline,
+        cancellation_refusal,
+    )
+
+    roles = roles_in(viewer, session.organisation)
+    now = timezone.now()
+    counts = Registration.objects.filter(session=session).aggregate(
+        taken=Count("pk", filter=Q(status=RegistrationStatus.REGISTERED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)))
+    own = (Registration.objects.filter(session=session, learner=viewer)
+           .exclude(status=RegistrationStatus.CANCELLED).first())
+    if own is not None:
+        own.session = session
+    learner = roles_allow(roles, Permission.FOLLOW_OWN_PATH)
+    is_open = (session.status == SessionStatus.SCHEDULED
+               and (session.starts_at is None or now < session.starts_at))
+    manages = roles_allow(roles, Permission.REGISTER_LEARNERS)
+    return RegistrationsPanel(
+        session=session,
+        seats_taken=counts["taken"],
+        waiting=counts["waiting"],
+        own=own,
+        waitlist_position=(_waitlist_positions([own]).get(own.pk)
+                           if own is not None and own.status == RegistrationStatus.WAITLISTED
+                           else None),
+        can_register_self=(learner and own is None and is_open
+                           and session.allows_self_registration),
+        can_cancel_own=(own is not None and cancellation_refusal(
+            own, by=viewer, roles=roles, now=now) is None),
+        cancellation_deadline=cancellation_deadline(session),
+        manages=manages,
+        registrations=registrations_of(session, viewer=viewer) if manages else None,
+    )
+
+
+def hash_feed_token(raw: str) -> str:
+    # The token carries 256 random bits: a plain SHA-256 is enough (nothing to guess).
+    return hashlib.sha256(raw.strip().encode()).hexdigest()
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    """The person's working calendar feed, if they have one."""
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def feed_owner(raw_token: str) -> User | None:
+    """Whose calendar a feed address opens: None for an unknown or revoked token."""
+    feed = (CalendarFeed.objects.filter(token_hash=hash_feed_token(raw_token),
+                                        revoked_at__isnull=True, user__is_active=True)
+            .select_related("user").first())
+    return feed.user if feed is not None else None
