@@ -461,7 +461,7 @@ def my_sessions(user: User, organisation: Organisation, *,
     """A learner's registrations in the organisation: the upcoming ones first to last,
     then the past ones latest first; each says whether it can still be cancelled and
     the place on the waiting list. Four queries whatever their number."""
-    # Imported here: the services package imports this module.
+    # Imported here, so that services may read through this module without a cycle.
     from parcours.classroom.services.registrations import cancellation_refusal
 
     roles = require_permission(user, organisation, Permission.FOLLOW_OWN_PATH)
@@ -537,7 +537,7 @@ class RegistrationsPanel:
 def registrations_panel(viewer: User, session: Session) -> RegistrationsPanel:
     """Seats taken and free, the waiting list, the viewer's own place and what they
     may do with it; the whole list for people who register learners."""
-    # Imported here: the services package imports this module.
+    # Imported here, so that services may read through this module without a cycle.
     from parcours.classroom.services.registrations import (
         cancellation_deadline,
         cancellation_refusal,

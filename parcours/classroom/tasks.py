@@ -5,7 +5,7 @@ that what it is about still holds (a confirmation for a place cancelled since is
 sent; a change superseded by a newer one is skipped), so a retry is always safe.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -106,10 +106,11 @@ def send_session_email(session_id: int, person_id: int, kind: str, sequence: int
 
 def _cancellation_deadline(session: Session) -> datetime | None:
     """Until when the learner may still cancel; None once it has passed."""
-    if session.starts_at is None:
-        return None
-    deadline = session.starts_at - timedelta(hours=session.cancellation_notice_hours)
-    return deadline if deadline > timezone.now() else None
+    # Imported here: the services enqueue these tasks through notifications.
+    from parcours.classroom.services.registrations import cancellation_deadline
+
+    deadline = cancellation_deadline(session)
+    return deadline if deadline is not None and deadline > timezone.now() else None
 
 
 def send_session_message(person: User, session: Session, kind: str, *, method: str | None,

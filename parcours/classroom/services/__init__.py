@@ -4,6 +4,31 @@
 Each part lives in its own module (scheduling, registrations, feeds, attendance,
 surveys); they are re-exported here as they land.
 """
+from parcours.classroom.services.feeds import (  # noqa: F401
+    NoCalendarFeed,
+    NotYourCalendar,
+    create_calendar_feed,
+    revoke_calendar_feed,
+)
+from parcours.classroom.services.registrations import (  # noqa: F401
+    AlreadyCancelled,
+    AlreadyRegistered,
+    CancellationTooLate,
+    FunderTooLong,
+    NoLearners,
+    NotALearnerHere,
+    NotYourRegistration,
+    RegistrationClosed,
+    SelfRegistrationClosed,
+    SessionCalledOff,
+    SessionOver,
+    cancel_registration,
+    cancellation_deadline,
+    cancellation_refusal,
+    fill_free_seats,
+    register_learners,
+    register_self,
+)
 from parcours.classroom.services.scheduling import (  # noqa: F401
     CapacityBelowRegistrations,
     CapacityInvalid,
