@@ -590,3 +590,225 @@ def feed_owner(raw_token: str) -> User | None:
                                         revoked_at__isnull=True, user__is_active=True)
             .select_related("user").first())
     return feed.user if feed is not None else None
+
+
+# --- Attendance and signatures (the attendance part) -------------------------------------
+#
+# Who takes attendance (the session's trainers, and the people who schedule), who signs
+# (its registered learners and its trainers), the attendance sheet of a slot, and the
+# attendance panel of the session page. The rules of who may do what live in
+# services/attendance.py, imported in the functions so that it may read through here.
+
+from parcours.classroom.models import (  # noqa: E402
+    Attendance,
+    SessionKind,
+    Signature,
+    SignerRole,
+    VirtualVisit,
+)
+
+
+def _slot_here(organisation: Organisation, slot_id: int) -> Slot:
+    try:
+        return (Slot.objects.select_related("session__organisation", "session__room")
+                .get(session__organisation=organisation, pk=slot_id))
+    except Slot.DoesNotExist as missing:
+        raise Http404(_("No such slot.")) from missing
+
+
+def slot_in(organisation: Organisation, slot_id: int) -> Slot:
+    """A slot of the organisation, whoever asks (a 404 outside it): for the signing pages,
+    whose service decides who signs."""
+    return _slot_here(organisation, slot_id)
+
+
+def registered_learner(slot: Slot, learner_id: int) -> User:
+    """A learner registered in the slot's session; else a 404."""
+    registration = (Registration.objects.filter(
+        session=slot.session_id, learner=learner_id, status=RegistrationStatus.REGISTERED)
+        .select_related("learner").first())
+    if registration is None:
+        raise Http404(_("This person is not registered in this session."))
+    return registration.learner
+
+
+def slot_to_take_attendance(user: User, organisation: Organisation, slot_id: int) -> Slot:
+    """A slot of the organisation, for its session's trainers and the people who
+    schedule sessions (403 for the others); a 404 outside the organisation."""
+    from parcours.classroom.services.attendance import NotTrainerOfSession, may_take_attendance
+
+    slot = _slot_here(organisation, slot_id)
+    if not may_take_attendance(user, slot.session):
+        raise NotTrainerOfSession()
+    return slot
+
+
+def slot_to_show_qr_code(user: User, organisation: Organisation, slot_id: int) -> Slot:
+    """A slot whose QR code this person may show: they train its session."""
+    from parcours.classroom.services.attendance import NotTrainerOfSession, may_show_qr_code
+
+    slot = _slot_here(organisation, slot_id)
+    if not may_show_qr_code(user, slot.session):
+        raise NotTrainerOfSession()
+    return slot
+
+
+def slot_to_sign(user: User, organisation: Organisation, slot_id: int) -> Slot:
+    """A slot this person signs: they are registered in its session or train it."""
+    from parcours.classroom.services.attendance import NotRegistered, signer_role
+
+    slot = _slot_here(organisation, slot_id)
+    if signer_role(user, slot.session) is None:
+        raise NotRegistered()
+    return slot
+
+
+def own_signature(slot: Slot, person: User) -> Signature | None:
+    return Signature.objects.filter(slot=slot, signer=person).first()
+
+
+@dataclass
+class AttendanceRow:
+    """One registered learner on a slot's attendance sheet."""
+
+    learner: User
+    attendance: Attendance | None
+    signature: Signature | None
+    visits: list[VirtualVisit]
+
+    @property
+    def status(self) -> str:
+        return self.attendance.status if self.attendance else ""
+
+    @property
+    def minutes_in_class(self) -> int:
+        """Minutes in the virtual class, open visits counted until now or the slot's end."""
+        now = timezone.now()
+        total = 0
+        for visit in self.visits:
+            end = visit.left_at or min(now, visit.slot.ends_at)
+            total += max(int((end - visit.joined_at).total_seconds() // 60), 0)
+        return total
+
+
+@dataclass
+class AttendanceSheet:
+    """Who is expected in a slot, what the trainer noted and who signed."""
+
+    slot: Slot
+    rows: list[AttendanceRow]
+    trainer_signatures: list[Signature]
+    signing_open: bool
+    virtual: bool
+
+    @property
+    def session(self) -> Session:
+        return self.slot.session
+
+    @property
+    def signed_count(self) -> int:
+        return sum(1 for row in self.rows if row.signature is not None)
+
+
+def attendance_sheet(slot: Slot, *, viewer: User) -> AttendanceSheet:
+    """The registered learners by name with their attendance, signature and virtual
+    class visits, and the trainers' signatures: four queries whatever the group's size."""
+    from parcours.classroom.services.attendance import (
+        NotTrainerOfSession,
+        may_take_attendance,
+        signing_is_open,
+    )
+
+    if not may_take_attendance(viewer, slot.session):
+        raise NotTrainerOfSession()
+    learners = [r.learner for r in Registration.objects.filter(
+        session=slot.session_id, status=RegistrationStatus.REGISTERED).select_related("learner")]
+    learners.sort(key=lambda u: (u.display_name.casefold(), u.email))
+    attendances = {a.learner_id: a for a in Attendance.objects.filter(slot=slot)}
+    signatures = list(Signature.objects.filter(slot=slot).select_related("signer")
+                      .order_by("signed_at", "pk"))
+    by_signer = {s.signer_id: s for s in signatures}
+    visits: dict[int, list[VirtualVisit]] = {}
+    for visit in VirtualVisit.objects.filter(slot=slot).order_by("joined_at", "pk"):
+        visit.slot = slot
+        visits.setdefault(visit.person_id, []).append(visit)
+    return AttendanceSheet(
+        slot=slot,
+        rows=[AttendanceRow(learner=learner, attendance=attendances.get(learner.pk),
+                            signature=by_signer.get(learner.pk),
+                            visits=visits.get(learner.pk, []))
+              for learner in learners],
+        trainer_signatures=[s for s in signatures if s.role == SignerRole.TRAINER],
+        signing_open=signing_is_open(slot),
+        virtual=slot.session.kind != SessionKind.IN_PERSON,
+    )
+
+
+def signatures_of(slot: Slot, *, viewer: User) -> list[Signature]:
+    """A slot's signatures in chain order: all of them for the people who take
+    attendance, only their own for the others who sign it; 403 for anyone else."""
+    from parcours.classroom.services.attendance import (
+        NotRegistered,
+        may_take_attendance,
+        signer_role,
+    )
+
+    signatures = Signature.objects.filter(slot=slot).select_related("signer").order_by(
+        "signed_at", "pk")
+    if may_take_attendance(viewer, slot.session):
+        return list(signatures)
+    if signer_role(viewer, slot.session) is None:
+        raise NotRegistered()
+    return list(signatures.filter(signer=viewer))
+
+
+@dataclass
+class PanelSlot:
+    """One slot on the session page, with what the viewer can do about it now."""
+
+    slot: Slot
+    takes_attendance: bool
+    shows_qr_code: bool
+    signs: bool
+    signature: Signature | None
+    signing_open: bool
+    joins: bool
+
+
+@dataclass
+class AttendancePanel:
+    session: Session
+    slots: list[PanelSlot]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(s.takes_attendance or s.signs for s in self.slots)
+
+
+def attendance_panel(viewer: User, session: Session) -> AttendancePanel:
+    """For each slot: the attendance and QR code links for the session's trainers (and
+    the people who schedule), the viewer's own signature or their link to sign while it
+    is open, and the virtual class link. Four queries, whatever the number of slots."""
+    from parcours.classroom.services.attendance import (
+        may_show_qr_code,
+        may_take_attendance,
+        signer_role,
+        signing_is_open,
+    )
+
+    roles = roles_in(viewer, session.organisation)
+    takes = may_take_attendance(viewer, session, roles)
+    shows = takes and may_show_qr_code(viewer, session, roles)
+    signs = signer_role(viewer, session, roles) is not None
+    slots = list(session.slots.all())
+    own = {s.slot_id: s for s in Signature.objects.filter(slot__in=slots, signer=viewer)}
+    virtual = session.kind != SessionKind.IN_PERSON and bool(session.meeting_url)
+    now = timezone.now()
+    rows = []
+    for slot in slots:
+        slot.session = session
+        is_open = signing_is_open(slot, now) and session.status == SessionStatus.SCHEDULED
+        rows.append(PanelSlot(slot=slot, takes_attendance=takes, shows_qr_code=shows,
+                              signs=signs, signature=own.get(slot.pk), signing_open=is_open,
+                              joins=signs and virtual and is_open))
+    return AttendancePanel(session=session, slots=rows)
