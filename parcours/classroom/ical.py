@@ -46,6 +46,7 @@ from parcours.classroom.models import (
 PRODID = "-//Parcours//Parcours sessions//EN"
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
+PUBLISH = "PUBLISH"  # a file downloaded by hand, not an invitation
 FEED_PAST_DAYS = 30
 FEED_REFRESH = timedelta(hours=1)
 
@@ -147,7 +148,7 @@ def _event(entry: CalendarEntry, stamp: datetime) -> icalendar.Event:
 
 
 def session_url(session: Session) -> str:
-    return settings.SITE_URL + reverse("classroom:session_detail",
+    return settings.SITE_URL + reverse("classroom:session",
                                        args=[session.organisation.slug, session.pk])
 
 
@@ -179,8 +180,9 @@ def _when(slot: Slot) -> str:
     }
 
 
-def session_description(session: Session, slots: list[Slot]) -> str:
-    """What the event's notes say, in the active language and time zone."""
+def session_description(session: Session, slots: list[Slot], *, with_link: bool = True) -> str:
+    """What the event's notes say, in the active language and time zone. The meeting
+    link is for people with a seat (or who train)."""
     lines = []
     if session.status == SessionStatus.CANCELLED:
         lines += [_("This session is cancelled."), ""]
@@ -190,7 +192,7 @@ def session_description(session: Session, slots: list[Slot]) -> str:
         lines.append(_("Half-days:"))
         lines += [f"- {_when(slot)}" for slot in slots]
         lines.append("")
-    if session.meeting_url and session.kind != SessionKind.IN_PERSON:
+    if with_link and session.meeting_url and session.kind != SessionKind.IN_PERSON:
         lines.append(_("Join online: %(link)s") % {"link": session.meeting_url})
     lines.append(_("Session page: %(link)s") % {"link": session_url(session)})
     return "\n".join(lines)
@@ -206,10 +208,11 @@ def session_event(session: Session, *, method: str = REQUEST, for_user=None) -> 
     """The session as one calendar event, to attach to an email.
 
     METHOD REQUEST adds or updates it in the person's calendar; METHOD CANCEL removes
-    it (the session is cancelled, or this person's place is). Written in the person's
+    it (the session is cancelled, or this person's place is); PUBLISH is for a file
+    downloaded by hand. Written in the person's
     language and time zone when `for_user` is given.
     """
-    if method not in (REQUEST, CANCEL):
+    if method not in (REQUEST, CANCEL, PUBLISH):
         raise ValueError(f"Unknown iTIP method {method!r}.")
     if session.starts_at is None or session.ends_at is None:
         raise ValueError("A session without slots has no place in a calendar.")
@@ -267,15 +270,18 @@ def session_entries(user) -> list[CalendarEntry]:
             status = "TENTATIVE"
         else:
             status = "CONFIRMED"
-        summary = _summary(session)
-        if status == "TENTATIVE":
+        summary, location = _summary(session), session_location(session)
+        waiting = status == "TENTATIVE"
+        if waiting:
             summary = _("%(title)s (waiting list)") % {"title": session.title}
-        description = session_description(session, slots)
+            if session.kind == SessionKind.VIRTUAL:
+                location = ""
+        description = session_description(session, slots, with_link=not waiting)
         entries += [
             CalendarEntry(
                 uid=slot_uid(session, slot), sequence=session.ical_sequence,
                 starts_at=slot.starts_at, ends_at=slot.ends_at, summary=summary,
-                location=session_location(session), description=description,
+                location=location, description=description,
                 url=session_url(session), status=status,
                 organizer_name=session.organisation.name,
             )

@@ -131,6 +131,10 @@ class CalendarEntry:
     def cancelled(self) -> bool:
         return self.session.status == SessionStatus.CANCELLED
 
+    @property
+    def hours(self) -> str:
+        return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
 
 @dataclass
 class CalendarDay:
@@ -425,7 +429,7 @@ def split_emails(text: str) -> list[str]:
     """The addresses in pasted text (one per line, or separated by commas, semicolons or
     spaces), lower-cased, each once, in order."""
     return list(dict.fromkeys(part.lower() for part in re.split(r"[\s,;]+", text or "")
-                              if part))[:MAX_PASTED_EMAILS]
+                              if part))
 
 
 def learners_with_emails(organisation: Organisation, emails: list[str], *,
@@ -478,7 +482,7 @@ def my_sessions(user: User, organisation: Organisation, *,
         if current is None or (current.status == RegistrationStatus.CANCELLED
                                and row.status != RegistrationStatus.CANCELLED):
             latest[row.session_id] = row
-    positions = _waitlist_positions([r for r in latest.values()
+    positions = waitlist_positions([r for r in latest.values()
                                      if r.status == RegistrationStatus.WAITLISTED])
     upcoming, past = [], []
     for registration in latest.values():
@@ -495,7 +499,7 @@ def my_sessions(user: User, organisation: Organisation, *,
     return MySessions(upcoming=upcoming, past=past)
 
 
-def _waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
+def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
     """Each waiting registration's place in its session's waiting list (1 is next)."""
     if not registrations:
         return {}
@@ -561,7 +565,7 @@ def registrations_panel(viewer: User, session: Session) -> RegistrationsPanel:
         seats_taken=counts["taken"],
         waiting=counts["waiting"],
         own=own,
-        waitlist_position=(_waitlist_positions([own]).get(own.pk)
+        waitlist_position=(waitlist_positions([own]).get(own.pk)
                            if own is not None and own.status == RegistrationStatus.WAITLISTED
                            else None),
         can_register_self=(learner and own is None and is_open

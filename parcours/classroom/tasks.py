@@ -22,6 +22,7 @@ from parcours.classroom.models import (
     SessionStatus,
     SessionTrainer,
 )
+from parcours.classroom.selectors import waitlist_positions
 from parcours.core.tasks import task_with_retries
 
 CONFIRMED = "confirmed"
@@ -44,14 +45,6 @@ def _session(session_id: int) -> Session:
     return Session.objects.select_related("organisation", "room").get(pk=session_id)
 
 
-def waitlist_position(registration: Registration) -> int:
-    """1 for the first person waiting."""
-    return Registration.objects.filter(
-        session_id=registration.session_id, status=RegistrationStatus.WAITLISTED,
-        waitlisted_at__lte=registration.waitlisted_at,
-    ).exclude(waitlisted_at=registration.waitlisted_at, pk__gt=registration.pk).count()
-
-
 @task_with_retries()
 def send_registration_email(registration_id: int, kind: str, *, by_learner: bool = False,
                             had_seat: bool = True) -> str:
@@ -69,11 +62,12 @@ def send_registration_email(registration_id: int, kind: str, *, by_learner: bool
         method = ical.CANCEL
     context = {
         "registration": registration,
+        "has_seat": kind in (CONFIRMED, PROMOTED),
         "by_learner": by_learner,
         "deadline": _cancellation_deadline(session),
     }
     if kind == WAITLISTED:
-        context["position"] = waitlist_position(registration)
+        context["position"] = waitlist_positions([registration]).get(registration.pk)
     send_session_message(registration.learner, session, kind, method=method, **context)
     return "sent"
 
@@ -100,7 +94,7 @@ def send_session_email(session_id: int, person_id: int, kind: str, sequence: int
     previous = [(datetime.fromisoformat(start), datetime.fromisoformat(end))
                 for start, end in previous_slots or ()]
     send_session_message(person, session, kind, method=method, registration=registration,
-                         trains=trains, previous_slots=previous, reason=reason)
+                         has_seat=has_seat, previous_slots=previous, reason=reason)
     return "sent"
 
 
