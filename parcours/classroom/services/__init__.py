@@ -93,3 +93,16 @@ from parcours.classroom.services.scheduling import (  # noqa: F401
     update_room,
     update_session,
 )
+from parcours.classroom.services.surveys import (  # noqa: F401
+    QUESTIONS,
+    AnswersInvalid,
+    CommentTooLong,
+    NotAnAttendee,
+    SurveyAlreadyAnswered,
+    SurveyKindUnknown,
+    SurveyNotOpen,
+    answer_survey,
+    invite_to_follow_up_survey,
+    invite_to_follow_up_surveys,
+    survey_opens_at,
+)
