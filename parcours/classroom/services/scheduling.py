@@ -127,8 +127,8 @@ class ReasonRequired(DomainError):
 
 
 class SeriesInvalid(DomainError):
-    default_message = _("A weekly series runs from %(min)s to %(max)s weeks, and each "
-                        "session fits within a week.") % {"min": MIN_WEEKS, "max": MAX_WEEKS}
+    default_message = _("A weekly series runs from 2 to 52 weeks, and each session fits "
+                        "within a week.")
 
 
 # Rooms
