@@ -7,7 +7,7 @@ or the `DomainError` into a page; the rules live in `classroom.services.registra
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -226,7 +226,9 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     trying addresses."""
     owner = selectors.feed_owner(token)
     if owner is None:
-        raise Http404(_("No such calendar."))
+        # Plain text that does not repeat the address: calendar applications read it.
+        return HttpResponseNotFound(_("No such calendar."),
+                                    content_type="text/plain; charset=utf-8")
     response = HttpResponse(ical.feed_calendar(owner), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="parcours.ics"'
     response["X-Robots-Tag"] = "noindex"
