@@ -93,6 +93,27 @@ def session_for(user: User, organisation: Organisation, session_id: int) -> Sess
         raise Http404(_("No such session.")) from missing
 
 
+def schedules_sessions(user: User, organisation: Organisation) -> bool:
+    return roles_allow(roles_in(user, organisation), Permission.SCHEDULE_SESSIONS)
+
+
+def trains(session: Session, user: User) -> bool:
+    """Whether the person trains this session (its trainers prefetched)."""
+    return any(trainer.pk == user.pk for trainer in session.trainers.all())
+
+
+def shows_meeting_link(session: Session, viewer: User, *, schedules: bool) -> bool:
+    """The virtual class link is for the people taking part: those who schedule or train
+    it, and learners with a seat (a learner only looking at an open session learns it
+    once registered)."""
+    return (schedules or trains(session, viewer)
+            or session.own_registration == RegistrationStatus.REGISTERED)
+
+
+def shows_seats_taken(session: Session, viewer: User, *, schedules: bool) -> bool:
+    return schedules or trains(session, viewer)
+
+
 def session_to_manage(user: User, organisation: Organisation, session_id: int) -> Session:
     """A session of the organisation, for a person who schedules sessions."""
     require_permission(user, organisation, Permission.SCHEDULE_SESSIONS)

@@ -25,7 +25,7 @@ from parcours.classroom.forms_sessions import (
     slot_formset,
     typed,
 )
-from parcours.classroom.models import RegistrationStatus, SessionStatus
+from parcours.classroom.models import SessionStatus
 from parcours.classroom.services import scheduling
 from parcours.core.errors import DomainError
 from parcours.core.roles import Permission, roles_allow
@@ -76,7 +76,6 @@ def session_detail(request, organisation, session_id):
     session = selectors.session_for(request.user, organisation, session_id)
     zone = selectors.zone_of(request.user)
     can_schedule = roles_allow(request.roles, Permission.SCHEDULE_SESSIONS)
-    trains = any(trainer.pk == request.user.pk for trainer in session.trainers.all())
     return render(request, "classroom/sessions/session_detail.html", {
         "organisation": organisation,
         "session": session,
@@ -84,10 +83,10 @@ def session_detail(request, organisation, session_id):
         "can_schedule": can_schedule,
         "cancelled": session.status == SessionStatus.CANCELLED,
         "cancellation_reason": selectors.cancellation_reason(session),
-        # The link is for the people taking part; others learn it once registered.
-        "shows_link": (can_schedule or trains
-                       or session.own_registration == RegistrationStatus.REGISTERED),
-        "shows_seats": can_schedule or trains,
+        "shows_link": selectors.shows_meeting_link(session, request.user,
+                                                   schedules=can_schedule),
+        "shows_seats": selectors.shows_seats_taken(session, request.user,
+                                                   schedules=can_schedule),
     })
 
 
