@@ -837,3 +837,174 @@ def attendance_panel(viewer: User, session: Session) -> AttendancePanel:
                               signs=signs, signature=own.get(slot.pk), signing_open=is_open,
                               joins=signs and virtual and is_open))
     return AttendancePanel(session=session, slots=rows)
+
+
+# --- Documents, surveys and reports (the documents part) ---------------------------------
+#
+# The attendance sheet (PDF): the people who schedule or read reports, and the session's
+# trainers. A certificate of completion: the same, and the learner it is about (another
+# learner gets a 404: they must not learn who is registered). Surveys: the session's
+# registered learners; services/surveys.py decides whether they may answer. The read
+# models of the reports themselves are in reports.py.
+
+from parcours.classroom.models import SurveyKind, SurveyResponse  # noqa: E402
+
+
+def _sees_documents(user: User, session: Session, roles: frozenset[str]) -> bool:
+    if roles_allow(roles, Permission.SCHEDULE_SESSIONS) or roles_allow(
+            roles, Permission.VIEW_REPORTS):
+        return True
+    return roles_allow(roles, Permission.TEACH_SESSIONS) and SessionTrainer.objects.filter(
+        session=session, trainer=user).exists()
+
+
+def session_for_attendance_sheet(user: User, organisation: Organisation,
+                                 session_id: int) -> Session:
+    """A session of the organisation whose attendance sheet this person may download."""
+    try:
+        session = Session.objects.select_related("organisation").get(
+            organisation=organisation, pk=session_id)
+    except Session.DoesNotExist as missing:
+        raise Http404(_("No such session.")) from missing
+    if not _sees_documents(user, session, roles_in(user, organisation)):
+        raise NotAllowed()
+    return session
+
+
+def registration_for_certificate(user: User, organisation: Organisation,
+                                 registration_id: int) -> Registration:
+    """A registered learner's seat whose certificate this person may download: their
+    own, or any for the session's trainers and the people who schedule or report."""
+    roles = roles_in(user, organisation)
+    try:
+        registration = (Registration.objects.select_related("session__organisation", "learner")
+                        .get(session__organisation=organisation, pk=registration_id,
+                             status=RegistrationStatus.REGISTERED))
+    except Registration.DoesNotExist as missing:
+        raise Http404(_("No such certificate.")) from missing
+    if registration.learner_id == user.pk and roles_allow(roles, Permission.FOLLOW_OWN_PATH):
+        return registration
+    if _sees_documents(user, registration.session, roles):
+        return registration
+    if roles_allow(roles, Permission.FOLLOW_OWN_PATH):
+        raise Http404(_("No such certificate."))
+    raise NotAllowed()
+
+
+def session_to_answer(user: User, organisation: Organisation, session_id: int) -> Session:
+    """A session the person is registered in, for its satisfaction surveys; else a 404."""
+    require_permission(user, organisation, Permission.FOLLOW_OWN_PATH)
+    try:
+        return Session.objects.select_related("organisation", "programme").get(
+            organisation=organisation, pk=session_id,
+            registrations__learner=user, registrations__status=RegistrationStatus.REGISTERED)
+    except Session.DoesNotExist as missing:
+        raise Http404(_("No such session.")) from missing
+
+
+@dataclass
+class SurveyState:
+    """Where a learner stands with one survey of a session."""
+
+    kind: str
+    opens_at: datetime | None
+    attended: bool
+    response: SurveyResponse | None
+    now: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at is not None and self.opens_at <= self.now
+
+    @property
+    def to_answer(self) -> bool:
+        return self.attended and self.is_open and self.response is None
+
+    @property
+    def label(self) -> str:
+        return SurveyKind(self.kind).label
+
+
+def survey_states(session: Session, learner: User) -> list[SurveyState]:
+    """The end-of-session and follow-up surveys as this learner sees them: two queries."""
+    from parcours.classroom.services.surveys import has_attended, survey_opens_at
+
+    attended = has_attended(session, learner) if session.status == SessionStatus.SCHEDULED \
+        else False
+    responses = {response.kind: response for response in
+                 SurveyResponse.objects.filter(session=session, learner=learner)}
+    now = timezone.now()
+    return [SurveyState(kind=kind, opens_at=survey_opens_at(session, kind), attended=attended,
+                        response=responses.get(kind), now=now)
+            for kind in (SurveyKind.END_OF_SESSION, SurveyKind.FOLLOW_UP)]
+
+
+@dataclass
+class CertificateLine:
+    registration: Registration
+    minutes: int
+
+    @property
+    def hours(self) -> str:
+        from parcours.classroom.reports import format_minutes
+
+        return format_minutes(self.minutes)
+
+
+@dataclass
+class DocumentsPanel:
+    """What the session page's documents panel offers this viewer."""
+
+    session: Session
+    sheet: bool = False
+    certificates: list[CertificateLine] = field(default_factory=list)
+    own_certificate: CertificateLine | None = None
+    surveys: list[SurveyState] = field(default_factory=list)
+    results: object = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.sheet or self.certificates or self.own_certificate
+                    or any(s.to_answer or s.response for s in self.surveys) or self.results)
+
+
+def documents_panel(viewer: User, session: Session) -> DocumentsPanel:
+    """The attendance sheet for its trainers and managers, each learner's certificate
+    with the hours attended (their own for a learner), the learner's surveys once the
+    session is over, and its satisfaction for those who read reports. At most eight
+    queries, whatever the number of learners."""
+    from parcours.classroom.reports import attended_minutes, session_surveys
+
+    roles = roles_in(viewer, session.organisation)
+    panel = DocumentsPanel(session=session)
+    staff = _sees_documents(viewer, session, roles)
+    learner = roles_allow(roles, Permission.FOLLOW_OWN_PATH)
+    if not staff and not learner:
+        return panel
+    panel.sheet = staff
+    registrations = Registration.objects.filter(
+        session=session, status=RegistrationStatus.REGISTERED).select_related("learner")
+    if not staff:
+        registrations = registrations.filter(learner=viewer)
+    registrations = list(registrations)
+    if not registrations and not staff:
+        return panel
+    slots = {slot.pk: slot for slot in Slot.objects.filter(session=session)}
+    minutes: dict[int, int] = {}
+    for record in Attendance.objects.filter(
+            slot__session=session, learner__in=[r.learner_id for r in registrations]):
+        slot = slots[record.slot_id]
+        minutes[record.learner_id] = minutes.get(record.learner_id, 0) + attended_minutes(
+            slot.starts_at, slot.ends_at, record.status, record.arrived_at)
+    lines = sorted((CertificateLine(r, minutes.get(r.learner_id, 0)) for r in registrations),
+                   key=lambda line: _by_name(line.registration))
+    if staff:
+        panel.certificates = [line for line in lines if line.minutes]
+    own = next((line for line in lines if line.registration.learner_id == viewer.pk), None)
+    over = session.ends_at is not None and session.ends_at <= timezone.now()
+    if learner and own is not None:
+        panel.own_certificate = own if own.minutes and over else None
+        panel.surveys = survey_states(session, viewer)
+    if roles_allow(roles, Permission.VIEW_REPORTS) and over:
+        panel.results = session_surveys(session)
+    return panel

@@ -12,6 +12,7 @@ get its link by email (`invite_to_follow_up_surveys`, run daily by
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -48,20 +49,23 @@ FOLLOW_UP_SENDING_DAYS = 14
 class Question:
     key: str
     label: Promise
+    short: Promise  # a column header in the results
 
 
 QUESTIONS: dict[str, tuple[Question, ...]] = {
     SurveyKind.END_OF_SESSION: (
-        Question("content", _("The content of the session")),
-        Question("trainer", _("The trainer")),
+        Question("content", _("The content of the session"), _("Content")),
+        Question("trainer", _("The trainer"), _("Trainer")),
         Question("organisation", _("The organisation (schedule, place or virtual class, "
-                                   "materials)")),
-        Question("usefulness", _("How useful it is for your work or your project")),
+                                   "materials)"), _("Organisation")),
+        Question("usefulness", _("How useful it is for your work or your project"),
+                 _("Usefulness")),
     ),
     SurveyKind.FOLLOW_UP: (
-        Question("applied", _("How much you have put into practice what you learned")),
+        Question("applied", _("How much you have put into practice what you learned"),
+                 _("Put into practice")),
         Question("usefulness", _("Looking back, how useful the session has been for your "
-                                 "work or your project")),
+                                 "work or your project"), _("Usefulness")),
     ),
 }
 
@@ -103,7 +107,9 @@ def survey_opens_at(session: Session, kind: str) -> datetime | None:
     if session.ends_at is None:
         return None
     if kind == SurveyKind.FOLLOW_UP:
-        return session.ends_at + timedelta(days=settings.SURVEY_FOLLOW_UP_DAYS)
+        # Days on the organisation's calendar: 17:00 stays 17:00 across a change of time.
+        local_end = timezone.localtime(session.ends_at, ZoneInfo(session.organisation.time_zone))
+        return local_end + timedelta(days=settings.SURVEY_FOLLOW_UP_DAYS)
     return session.ends_at
 
 
@@ -178,7 +184,9 @@ def sessions_due_for_follow_up(now: datetime | None = None):
     """Scheduled sessions whose follow-up survey opened in the last
     FOLLOW_UP_SENDING_DAYS days."""
     now = now or timezone.now()
-    opened_before = now - timedelta(days=settings.SURVEY_FOLLOW_UP_DAYS)
+    # Two hours of margin for a change of time in between: each session's own opening
+    # time is checked when inviting.
+    opened_before = now - timedelta(days=settings.SURVEY_FOLLOW_UP_DAYS) + timedelta(hours=2)
     return (Session.objects.filter(
         status=SessionStatus.SCHEDULED, ends_at__lte=opened_before,
         ends_at__gt=opened_before - timedelta(days=FOLLOW_UP_SENDING_DAYS))
@@ -186,7 +194,8 @@ def sessions_due_for_follow_up(now: datetime | None = None):
 
 
 @transaction.atomic
-def invite_to_follow_up_survey(session: Session) -> list[Registration]:
+def invite_to_follow_up_survey(session: Session, *,
+                               now: datetime | None = None) -> list[Registration]:
     """Invite, once, each attendee who has not answered the follow-up survey yet.
 
     The platform does this, not a person (no `by`). Each invitation is recorded as
@@ -199,6 +208,10 @@ def invite_to_follow_up_survey(session: Session) -> list[Registration]:
 
     session = Session.objects.select_for_update().select_related("organisation").get(
         pk=session.pk)
+    opens_at = survey_opens_at(session, SurveyKind.FOLLOW_UP)
+    if (session.status != SessionStatus.SCHEDULED or opens_at is None
+            or opens_at > (now or timezone.now())):
+        return []
     invited = set(LearningEvent.objects.filter(
         verb=Verb.NOTIFIED, object_type=Session._meta.label_lower, object_id=str(session.pk),
         context__survey=SurveyKind.FOLLOW_UP).values_list("actor_id", flat=True))
@@ -224,5 +237,6 @@ def invite_to_follow_up_survey(session: Session) -> list[Registration]:
 def invite_to_follow_up_surveys(now: datetime | None = None) -> int:
     """Invite the attendees of every session whose follow-up survey is due, each session
     in its own transaction. Returns how many people were invited."""
-    return sum(len(invite_to_follow_up_survey(session))
+    now = now or timezone.now()
+    return sum(len(invite_to_follow_up_survey(session, now=now))
                for session in sessions_due_for_follow_up(now))
