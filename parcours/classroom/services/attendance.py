@@ -28,7 +28,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -234,7 +235,8 @@ def signing_is_open(slot: Slot, now: datetime | None = None) -> bool:
 
 
 def _local_time(moment: datetime) -> str:
-    return formats.time_format(timezone.localtime(moment), "TIME_FORMAT")
+    """09:45, in the time zone of the person the message is for (the active one)."""
+    return date_format(timezone.localtime(moment), "H:i")
 
 
 def _require_signing_open(slot: Slot, now: datetime) -> None:
