@@ -111,6 +111,8 @@ def send_session_message(person: User, session: Session, kind: str, *, method: s
                          **context) -> None:
     """Write one email about a session in the person's language and time zone, with
     the calendar entry attached when `method` is given, and send it."""
+    if session.starts_at is None:
+        method = None  # no dates yet: nothing to put in a calendar
     with ical.speaking_to(person):
         context.update({
             "kind": kind,

@@ -104,7 +104,7 @@ def test_my_sessions_reads_a_fixed_number_of_queries(as_, organisation, sophie, 
                           [lea], by=karim)
     client = as_(lea)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = client.get(url("my_sessions"))
 
     assert len(response.context["sessions"].upcoming) == 10
@@ -338,3 +338,15 @@ def test_the_panel_tells_lea_her_place_on_the_waiting_list(as_, session, lea, ni
     assert "You are on the waiting list: number 1." in page
     assert "Leave the waiting list" in page
     assert "Paul" not in page
+
+
+def test_sophie_registers_a_learner_from_the_panel_by_address(as_, session, lea, sophie):
+    client = as_(sophie)
+    page = text_of(client.get(url("session", session.pk)))
+    assert 'name="emails"' in page
+
+    response = client.post(url("registrations", session.pk),
+                           {"emails": "lea@example.org", "funder": ""}, follow=True)
+
+    assert "Registered: 1. On the waiting list: 0." in text_of(response)
+    assert Registration.objects.get(session=session).learner == lea
