@@ -237,6 +237,7 @@ def _signing_page(request, organisation, slot, *, signer, sign, title, intro="",
                 return JsonResponse({"saved": False, "detail": str(error.message)},
                                     status=error.status_code)
             return JsonResponse({"saved": True, "signed_at": signature.signed_at.isoformat(),
+                                 "time": _hm(signature.signed_at),
                                  "message": _signed_text(signature)})
         if error is None:
             messages.success(request, _signed_text(signature))

@@ -236,7 +236,7 @@ def test_lea_opens_the_codes_link_and_signs(client, karim, lea, slot):
                                           "ticket": ticket}, headers=JSON)
 
     assert answer.status_code == 200
-    assert answer.json() == {"saved": True, "signed_at": DURING.isoformat(),
+    assert answer.json() == {"saved": True, "signed_at": DURING.isoformat(), "time": "09:20",
                              "message": "Signed at 09:20 ✓"}
     signature = Signature.objects.get(signer=lea)
     assert signature.method == SignatureMethod.QR_CODE

@@ -103,7 +103,8 @@
     function finish(answer) {
       saving = false;
       pending = null;
-      say(text.textSaved + " " + (answer.message || ""));
+      say(text.textSaved.replace("{time}", answer.time || ""));
+      status.classList.add("signed");
       area.hidden = true;
       typed.closest(".field").hidden = true;
       submit.hidden = true;
