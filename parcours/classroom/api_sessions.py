@@ -162,9 +162,9 @@ def _session_out(session: Session, viewer, *, schedules: bool) -> dict:
         "address": session.address,
         "meeting_url": session.meeting_url if shows_link else None,
         "trainers": [{"id": t.pk, "display_name": t.display_name}
-                     for t in session.trainers.all()],
+                     for t in selectors.session_trainers(session)],
         "slots": [{"id": s.pk, "part": s.part, "starts_at": s.starts_at, "ends_at": s.ends_at}
-                  for s in session.slots.all()],
+                  for s in selectors.session_slots(session)],
         "programme": session.programme_id, "step": session.step_id,
         "series": session.series_id,
         "allows_self_registration": session.allows_self_registration,
