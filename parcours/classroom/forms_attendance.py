@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from parcours.classroom import signing
 from parcours.classroom.models import AttendanceStatus, Slot
 
-INPUTS = [(kind, kind) for kind in sorted(signing.INPUT_KINDS)]
-
 
 class AttendanceForm(forms.Form):
     learner = forms.IntegerField(widget=forms.HiddenInput)
@@ -38,7 +36,8 @@ class SignatureForm(forms.Form):
     typed_name = forms.CharField(
         label=_("Or type your name"), required=False, max_length=80,
         widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    input = forms.ChoiceField(choices=INPUTS, required=False, widget=forms.HiddenInput)
+    # How it was drawn (mouse, touch, pen, typed); anything else is left out of the device.
+    input = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
     ticket = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 
     def clean(self):

@@ -511,7 +511,10 @@ def sign_with_qr_code(token: str, *, by: User, image: str = "",
             raise QrCodeInvalid() from bad
         if person_id != by.pk:
             raise NotYourCode()
-        slot = _locked_slot(slot_id)
+        try:
+            slot = _locked_slot(slot_id)
+        except Slot.DoesNotExist as gone:
+            raise QrCodeInvalid() from gone
         fresh = None
     else:
         slot = _locked_slot(_slot_of_code(token))
