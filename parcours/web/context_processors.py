@@ -8,12 +8,17 @@ from parcours.core.roles import Permission, roles_allow
 MENU = [
     (Permission.FOLLOW_OWN_PATH, _("My path"), "journeys:dashboard"),
     (Permission.FOLLOW_OWN_PATH, _("Flashcards"), "assessments:reviews"),
+    (Permission.FOLLOW_OWN_PATH, _("My sessions"), "classroom:my_sessions"),
     (Permission.VIEW_CASELOAD, _("My learners"), "journeys:caseload"),
     (Permission.REVIEW_WORK, _("Work to review"), "journeys:reviews"),
+    (Permission.SCHEDULE_SESSIONS, _("Sessions"), "classroom:calendar"),
+    (Permission.TEACH_SESSIONS, _("Sessions"), "classroom:calendar"),
     (Permission.BROWSE_CATALOG, _("Programmes"), "catalog:catalogue"),
     (Permission.MANAGE_CATALOG, _("Quizzes"), "assessments:quiz_list"),
     (Permission.MANAGE_CATALOG, _("Flashcard decks"), "assessments:deck_list"),
     (Permission.VIEW_MEMBERS, _("Members"), "web:members"),
+    (Permission.VIEW_REPORTS, _("Hours"), "classroom:hours_report"),
+    (Permission.VIEW_REPORTS, _("Satisfaction"), "classroom:survey_results"),
     (Permission.VIEW_ACTIVITY, _("Activity"), "web:activity"),
 ]
 
@@ -32,11 +37,12 @@ def navigation(request):
         roles = getattr(request, "roles", None)
         if roles is None or getattr(request, "organisation", None) is None:
             roles = roles_in(user, organisation)
-        items = [
-            {"label": label, "url": reverse(name, args=[organisation.slug])}
-            for permission, label, name in MENU
-            if roles_allow(roles, permission)
-        ]
+        items, seen = [], set()
+        for permission, label, name in MENU:
+            # Two roles may open the same page (trainers and managers: sessions): once.
+            if name not in seen and roles_allow(roles, permission):
+                seen.add(name)
+                items.append({"label": label, "url": reverse(name, args=[organisation.slug])})
     return {
         "nav_organisation": organisation,
         "nav_organisations": organisations,

@@ -174,3 +174,14 @@ def test_the_members_list_is_shown_fifty_at_a_time(client, sophie, organisation)
 
     assert len(second.context["members"]) == 1
     assert "Page 2 sur 2" in second.content.decode()
+
+
+def test_the_menu_shows_sessions_once_to_a_coach_and_reports_to_a_manager(client, karim, sophie):
+    client.force_login(karim)
+    coach_menu = client.get(page("journeys:caseload")).context["nav_items"]
+    client.force_login(sophie)
+    manager_menu = [item["url"] for item in client.get(page("web:members")).context["nav_items"]]
+
+    assert [item["url"] for item in coach_menu].count(page("classroom:calendar")) == 1
+    assert page("classroom:hours_report") in manager_menu
+    assert page("classroom:hours_report") not in [item["url"] for item in coach_menu]
