@@ -153,12 +153,32 @@ def calendar(user: User, organisation: Organisation, *, start: datetime,
     """The sessions the person may see that overlap [start, end), cancelled ones
     included (shown as such), with room, slots (`slot_list`) and trainers
     (`trainer_list`): four queries in all."""
+    return list(_with_details(_overlapping(user, organisation, start, end), user,
+                              as_lists=True))
+
+
+def _overlapping(user: User, organisation: Organisation, start: datetime,
+                 end: datetime) -> QuerySet[Session]:
     roles = roles_in(user, organisation)
     if not any(roles_allow(roles, p) for p in SEES_SESSIONS):
         raise NotAllowed()
-    sessions = _visible_sessions(user, organisation, roles).filter(
-        starts_at__lt=end, ends_at__gt=start)
-    return list(_with_details(sessions, user, as_lists=True))
+    return _visible_sessions(user, organisation, roles).filter(starts_at__lt=end,
+                                                               ends_at__gt=start)
+
+
+# What the month grid shows of a session: when, its title, whether it is cancelled.
+GRID_FIELDS = ("title", "status", "starts_at", "ends_at")
+
+
+def _month_grid_sessions(user: User, organisation: Organisation, start: datetime,
+                         end: datetime) -> list[Session]:
+    """The month grid's sessions with their slots and nothing else: the grid shows a
+    title and hours, and a month of a busy organisation holds hundreds of slots (three
+    queries)."""
+    return list(_overlapping(user, organisation, start, end).only(*GRID_FIELDS)
+                .prefetch_related(Prefetch("slots", to_attr="slot_list",
+                                           queryset=Slot.objects.order_by("starts_at", "pk")))
+                .order_by("starts_at", "pk"))
 
 
 @dataclass
@@ -244,8 +264,9 @@ def calendar_page(user: User, organisation: Organisation, *, view: str, anchor: 
     zone = zone or zone_of(user)
     first_shown, last_shown, first, last, previous, following = calendar_period(view, anchor)
     today = timezone.localtime(timezone.now(), zone).date()
-    sessions = calendar(user, organisation, start=local_midnight(first_shown, zone),
-                        end=local_midnight(last_shown + timedelta(days=1), zone))
+    read = _month_grid_sessions if view == "month" else calendar
+    sessions = read(user, organisation, start=local_midnight(first_shown, zone),
+                    end=local_midnight(last_shown + timedelta(days=1), zone))
     days = {}
     day = first_shown
     while day <= last_shown:

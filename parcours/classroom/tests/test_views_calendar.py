@@ -183,7 +183,7 @@ def test_a_member_without_a_role_is_refused(client, organisation):
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_the_month_takes_the_same_queries_whatever_the_number_of_sessions(
+def test_each_view_takes_the_same_queries_whatever_the_number_of_sessions(
         client, organisation, sophie, karim, django_assert_num_queries, size):
     room = services.create_room(organisation, by=sophie, name="Salle Rivoli")
     trainers = [karim, member(organisation, "trainer")]
@@ -197,10 +197,14 @@ def test_the_month_takes_the_same_queries_whatever_the_number_of_sessions(
                          slot(day, f"{14 + number // 28:02d}:00", f"{15 + number // 28:02d}:00")])
     client.force_login(sophie)
 
-    # session, user; organisation and roles (page); roles, sessions, slots, trainers
-    # (calendar); the menu's organisations.
+    # session, user; organisation and roles (page); roles, sessions, slots (calendar);
+    # the menu's organisations.
+    with django_assert_num_queries(8):
+        month = client.get(CALENDAR, {"date": "2026-03-01"})
+    # … and the trainers, for the list's details.
     with django_assert_num_queries(9):
-        response = client.get(CALENDAR, {"date": "2026-03-01"})
+        listed = client.get(CALENDAR, {"date": "2026-03-01", "view": "list"})
 
-    assert response.context["page"].session_count == size
-    assert len(re.findall(r'class="hours"', response.content.decode())) == 2 * size
+    for response in (month, listed):
+        assert response.context["page"].session_count == size
+        assert len(re.findall(r'class="hours"', response.content.decode())) == 2 * size
