@@ -56,6 +56,8 @@ INK = (17, 24, 39)
 MUTED = (90, 98, 112)
 RULE = (170, 176, 186)
 SHADE = (238, 240, 244)
+# A signature prints at most about 50 × 8 mm: this many pixels is about 240 dpi.
+SIGNATURE_PIXELS = (480, 80)
 
 
 def check_language(language: str) -> str:
@@ -361,9 +363,9 @@ def _signature_cell(pdf: _Pdf, left: float, top: float, width: float,
             if record.status == AttendanceStatus.LATE and record.arrived_at
             else record.get_status_display())
     if signature is not None:
-        png = png_from_data_url(signature.image)
-        if png is not None:
-            pdf.image(io.BytesIO(png), x=left + 1, y=top + 0.8, w=width - note_width - 2,
+        picture = _signature_picture(signature.image)
+        if picture is not None:
+            pdf.image(picture, x=left + 1, y=top + 0.8, w=width - note_width - 2,
                       h=ROW_HEIGHT - 1.6, keep_aspect_ratio=True)
         else:
             notes.insert(0, _("Signed"))
@@ -388,6 +390,40 @@ def _signature_cell(pdf: _Pdf, left: float, top: float, width: float,
         pdf.set_xy(left + width - note_width, top + 0.5 + number * line)
         pdf.cell(note_width - 1, line, _fit(pdf, note, note_width - 1), align="R")
     pdf.set_text_color(*INK)
+
+
+def _signature_picture(image: str):
+    """The drawn signature as the cell prints it: cropped to its ink, reduced to about
+    240 dpi and flattened to grey on white. Pads send large canvases, mostly empty,
+    with transparency; embedded as they are, a 30-learner week took several seconds
+    and megabytes. None when the image is not a PNG."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    png = png_from_data_url(image)
+    if png is None:
+        return None
+    try:
+        picture = Image.open(io.BytesIO(png))
+        picture.load()
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    if picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info:
+        if picture.mode != "RGBA":
+            picture = picture.convert("RGBA")
+        ink, grey = picture.getchannel("A"), picture.convert("L")
+    else:
+        grey = picture.convert("L")
+        ink = ImageOps.invert(grey)
+    box = ink.getbbox()
+    if box is None:
+        return None
+    ink, grey = ink.crop(box), grey.crop(box)
+    factor = max(-(-grey.width // SIGNATURE_PIXELS[0]), -(-grey.height // SIGNATURE_PIXELS[1]))
+    if factor > 1:
+        ink, grey = ink.reduce(factor), grey.reduce(factor)
+    paper = Image.new("L", grey.size, 255)
+    paper.paste(grey, mask=ink)
+    return paper
 
 
 def _chain_summary(pdf: _Pdf, data: SheetData, slots: list[Slot], bottom: float) -> None:

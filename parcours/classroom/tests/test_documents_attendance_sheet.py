@@ -194,3 +194,31 @@ def test_a_session_without_half_days_still_gives_a_sheet(organisation):
     pdf = attendance_sheet_pdf(session, language="en")
 
     assert re.search(r"no half-days", pdf_text(pdf))
+
+
+def _png(mode: str, colour) -> str:
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new(mode, (300, 100), colour)
+    if colour in ("white", (255, 255, 255, 0)):
+        ImageDraw.Draw(picture).line([(20, 50), (280, 40)], fill="black", width=4)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_signature_on_a_white_background_is_drawn_too(session, lea):
+    sign(slots_of(session)[0], lea, image=_png("RGB", "white"))
+
+    assert images_drawn(attendance_sheet_pdf(session, language="en")) == 1
+
+
+def test_an_empty_pad_is_shown_as_signed_without_an_image(session, lea):
+    sign(slots_of(session)[0], lea, image=_png("RGBA", (0, 0, 0, 0)))
+
+    pdf = attendance_sheet_pdf(session, language="en")
+
+    assert images_drawn(pdf) == 0 and "Signed" in pdf_text(pdf)
