@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.text import slugify
 
 from parcours.accounts.management.commands._demo_programmes import seed_programmes
+from parcours.accounts.management.commands._demo_sessions import seed_sessions
 from parcours.accounts.models import Membership, Organisation, User
 from parcours.accounts.services import add_member, create_organisation
 from parcours.core.roles import Role
@@ -103,9 +104,11 @@ class Command(BaseCommand):
             for demo in DEMO_ORGANISATIONS:
                 created += self._seed(demo, password_hash)
             enrolments = self._seed_programmes(CAP_AVENIR)
+            sessions = self._seed_sessions(CAP_AVENIR)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo ready ({created} people, {enrolments} enrolments created).")
-            if created or enrolments else "Demo already seeded: nothing to change."
+            self.style.SUCCESS(f"Demo ready ({created} people, {enrolments} enrolments, "
+                               f"{sessions} sessions created).")
+            if created or enrolments or sessions else "Demo already seeded: nothing to change."
         )
         self._print_logins()
 
@@ -143,6 +146,17 @@ class Command(BaseCommand):
         return seed_programmes(
             organisation, manager=person("Sophie Laurent"), coach=person(KARIM.display_name),
             learners=[person(name) for name in LEARNER_NAMES],
+        )
+
+    def _seed_sessions(self, demo: DemoOrganisation) -> int:
+        organisation = Organisation.objects.get(slug=demo.slug)
+
+        def person(name: str) -> User:
+            return User.objects.get(email__iexact=Person(name, ()).email_at(demo.domain))
+
+        return seed_sessions(
+            organisation, manager=person("Sophie Laurent"), trainer=person("Julien Moreau"),
+            learners=[*(person(name) for name in LEARNER_NAMES), person("Emily Carter")],
         )
 
     def _print_logins(self) -> None:
