@@ -33,6 +33,7 @@ from parcours.classroom.models import (
     Slot,
     SlotPart,
 )
+from parcours.classroom.services.registrations import fill_free_seats
 from parcours.core.errors import Conflict, DomainError
 from parcours.core.events import record_event
 from parcours.core.models import Verb
@@ -282,7 +283,8 @@ def update_session(session: Session, *, by: User, **changes: Any) -> Session:
     address, meeting link, trainers, live-session step, self-registration and
     cancellation notice.
 
-    Seats never go below the people already registered. New trainers and a new room
+    Seats never go below the people already registered; new seats go to the people
+    waiting (the registrations part tells them). New trainers and a new room
     must be free at the session's slots. When the place or the link changes, calendars
     update (the sequence goes up) and the people registered are told after commit.
     """
@@ -292,6 +294,7 @@ def update_session(session: Session, *, by: User, **changes: Any) -> Session:
         raise TypeError(f"update_session() got unknown fields {sorted(unknown)}")
     session = _locked(session)
     before = (session.kind, session.room_id, session.address, session.meeting_url)
+    seats_before = session.capacity
     current_trainers = list(session.trainers.all())
     values = {
         "title": session.title, "description": session.description, "kind": session.kind,
@@ -325,6 +328,8 @@ def update_session(session: Session, *, by: User, **changes: Any) -> Session:
             trainer__in=[t.pk for t in trainers]).delete()
         SessionTrainer.objects.bulk_create(
             SessionTrainer(session=session, trainer=t) for t in new_trainers)
+    if session.capacity > seats_before:
+        fill_free_seats(session, by=by)
     if moved:
         _tell_after_commit("session_changed", session)
     return session

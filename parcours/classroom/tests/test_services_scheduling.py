@@ -321,6 +321,21 @@ def test_seats_never_go_below_the_people_registered(organisation, sophie):
     assert session.capacity == 3
 
 
+def test_more_seats_go_to_the_people_waiting(organisation, sophie, lea):
+    session = scheduled(organisation, sophie, capacity=1,
+                        slots=[slot("2027-03-10", "09:00", "12:30")])
+    Registration.objects.create(session=session, learner=member(organisation, "learner"),
+                                status=RegistrationStatus.REGISTERED)
+    waiting = Registration.objects.create(session=session, learner=lea,
+                                          status=RegistrationStatus.WAITLISTED,
+                                          waitlisted_at=session.created_at)
+
+    services.update_session(session, by=sophie, capacity=2)
+
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.REGISTERED
+
+
 def test_a_new_place_or_link_moves_calendars_a_new_title_does_not(
         organisation, sophie, rivoli, told, django_capture_on_commit_callbacks):
     session = scheduled(organisation, sophie, kind="virtual")
