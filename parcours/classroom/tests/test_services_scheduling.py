@@ -1,9 +1,12 @@
 """Sophie schedules sessions: rooms, half-day slots, trainers, series, moves and
 cancellations. A trainer or a room is never booked twice at the same time."""
 
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection, connections
 
 from parcours.accounts.tests.factories import member
 from parcours.catalog.models import StepKind
@@ -230,6 +233,44 @@ def test_a_cancelled_session_frees_its_trainer_and_its_room(organisation, sophie
     scheduled(organisation, sophie, trainers=[karim], room=rivoli)
 
     assert Session.objects.filter(status=SessionStatus.SCHEDULED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_booking_karim_at_the_same_moment_do_not_both_succeed(
+        organisation, sophie, karim, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time anyway")
+    checked = services.scheduling._first_clash
+
+    def slow_check(*args, **kwargs):
+        # Both transactions would pass the check before either writes, were Karim's row
+        # not locked by the first until it commits.
+        clash = checked(*args, **kwargs)
+        time.sleep(0.3)
+        return clash
+
+    monkeypatch.setattr(services.scheduling, "_first_clash", slow_check)
+    outcomes = []
+    start = threading.Barrier(2)
+
+    def book(title):
+        try:
+            start.wait()
+            scheduled(organisation, sophie, title=title, trainers=[karim])
+            outcomes.append("scheduled")
+        except services.TrainerBusy:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book, args=(title,)) for title in ("Excel", "Word")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused", "scheduled"]
+    assert Session.objects.count() == 1
 
 
 def test_the_other_organisations_sessions_do_not_count(organisation, other_organisation,
