@@ -35,6 +35,7 @@ from parcours.classroom.models import (
     SurveyKind,
     SurveyResponse,
 )
+from parcours.classroom.services.surveys import QUESTIONS
 from parcours.core.errors import DomainError
 from parcours.core.roles import Permission
 
@@ -333,8 +334,6 @@ class Ratings:
     @property
     def averages(self) -> list[tuple[str, str, Decimal | None]]:
         """(question key, question, average) in the survey's order."""
-        from parcours.classroom.services.surveys import QUESTIONS
-
         return [(q.key, q.label, _average(self.totals.get(q.key, 0), self.counts.get(q.key, 0)))
                 for q in QUESTIONS[self.kind]]
 
