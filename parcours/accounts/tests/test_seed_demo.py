@@ -119,10 +119,11 @@ def test_the_demo_has_two_published_programmes_with_learners_at_various_stages(s
     from parcours.journeys.models import Enrolment, Evidence, PathStep
 
     programmes = Programme.objects.filter(organisation__slug="cap-avenir", status="published")
-    assert programmes.count() == 2
+    titles = set(programmes.values_list("title", flat=True))
+    assert {"Construire son projet professionnel", "Anglais professionnel : de A2 à B1"} <= titles
     assert any(step.deck_id for step in PathStep.objects.all())  # the language course's cards
     lea = User.objects.get(email="lea.martin@cap-avenir.example")
-    assert Enrolment.objects.filter(learner=lea).count() == 2
+    assert Enrolment.objects.filter(learner=lea).count() >= 2
     done_counts = {
         enrolment.pk: enrolment.steps.filter(status="done").count()
         for enrolment in Enrolment.objects.all()
