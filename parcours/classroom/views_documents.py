@@ -7,12 +7,10 @@ the result or the `DomainError` into a page or a file; the rules live in
 `classroom.services.surveys`, `classroom.reports` and `classroom.selectors`.
 """
 
-import functools
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,30 +19,15 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from parcours.accounts.selectors import organisation_for
 from parcours.classroom import documents, reports, selectors
 from parcours.classroom.forms_documents import HoursReportForm, PeriodForm, SurveyForm
 from parcours.classroom.models import SurveyKind
 from parcours.classroom.services import surveys
 from parcours.core.errors import DomainError
 from parcours.core.roles import Permission
-from parcours.web.decorators import organisation_page
+from parcours.web.decorators import member_page, organisation_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _member_page(view):
-    """A page for any member of the organisation: the selector decides who gets the
-    document (403) and whether it exists for them (404). Outsiders get a 404."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, org_slug, *args, **kwargs):
-        organisation = organisation_for(request.user, org_slug)
-        request.organisation = organisation
-        return view(request, organisation, *args, **kwargs)
-
-    return wrapper
 
 
 def _language(request, organisation) -> str:
@@ -65,7 +48,7 @@ def _local_day(moment, organisation) -> str:
     return timezone.localtime(moment, ZoneInfo(organisation.time_zone)).date().isoformat()
 
 
-@_member_page
+@member_page
 def attendance_sheet_pdf(request, organisation, session_id):
     session = selectors.session_for_attendance_sheet(request.user, organisation, session_id)
     language = _language(request, organisation)
@@ -77,7 +60,7 @@ def attendance_sheet_pdf(request, organisation, session_id):
                        "application/pdf", "-".join(slugify(part) for part in name) + ".pdf")
 
 
-@_member_page
+@member_page
 def certificate_pdf(request, organisation, registration_id):
     registration = selectors.registration_for_certificate(request.user, organisation,
                                                           registration_id)

@@ -5,17 +5,14 @@ Each view turns input into types, calls one selector or service, and turns the r
 or the `DomainError` into a page; the rules live in `classroom.services.scheduling`.
 """
 
-import functools
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.accounts.selectors import organisation_for, roles_in
 from parcours.classroom import selectors
 from parcours.classroom.forms_sessions import (
     CancelForm,
@@ -29,24 +26,9 @@ from parcours.classroom.models import SessionStatus
 from parcours.classroom.services import scheduling
 from parcours.core.errors import DomainError
 from parcours.core.roles import Permission, roles_allow
-from parcours.web.decorators import organisation_page
+from parcours.web.decorators import member_page, organisation_page
 
 MORE_ROWS = "more_rows"
-
-
-def member_page(view):
-    """A page inside an organisation for any of its members; the selector decides what
-    they see. Outsiders get a 404, anonymous visitors the sign-in page."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, org_slug, *args, **kwargs):
-        organisation = organisation_for(request.user, org_slug)
-        request.organisation = organisation
-        request.roles = roles_in(request.user, organisation)
-        return view(request, organisation, *args, **kwargs)
-
-    return wrapper
 
 
 def _anchor(request, zone) -> date:

@@ -50,6 +50,7 @@ from parcours.classroom.models import (
     Slot,
     VirtualVisit,
 )
+from parcours.classroom.reports import attended_minutes
 from parcours.core.errors import Conflict, DomainError, NotAllowed
 from parcours.core.events import record_event
 from parcours.core.models import LearningEvent, Verb
@@ -265,12 +266,6 @@ def _slot(slot_id: int) -> Slot:
 # --- Attendance ----------------------------------------------------------------------------
 
 
-def _attended_minutes(slot: Slot, status: str, arrived_at: datetime | None) -> int:
-    if status == AttendanceStatus.LATE and arrived_at is not None:
-        return max(int((slot.ends_at - arrived_at).total_seconds() // 60), 0)
-    return slot.minutes
-
-
 def _record_attended(slot: Slot, attendance: Attendance, *, by: User) -> None:
     session = slot.session
     context: dict[str, Any] = {"session": session.pk, "slot": slot.pk,
@@ -278,8 +273,8 @@ def _record_attended(slot: Slot, attendance: Attendance, *, by: User) -> None:
     if session.step_id is not None:
         context["step"] = session.step_id
     record_event(by, Verb.ATTENDED, slot, organisation=session.organisation,
-                 result={"duration_minutes": _attended_minutes(slot, attendance.status,
-                                                               attendance.arrived_at)},
+                 result={"duration_minutes": attended_minutes(
+                     slot.starts_at, slot.ends_at, attendance.status, attendance.arrived_at)},
                  context=context)
 
 
