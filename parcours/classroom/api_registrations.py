@@ -8,7 +8,7 @@ pages. The calendar feed is not here: calendars read `/calendar/<token>.ics`.
 from datetime import datetime
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
 from parcours.accounts.models import Organisation

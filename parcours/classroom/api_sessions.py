@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from parcours.accounts.models import Organisation

@@ -147,7 +147,7 @@ def test_a_waiting_place_is_tentative_and_a_cancelled_one_is_gone(client, organi
     events = events_of(client.get(feed_url(raw)))
 
     assert {(str(e["SUMMARY"]), str(e["STATUS"])) for e in events} == {
-        ("Complet (waiting list)", "TENTATIVE")}
+        ("Complet (liste d’attente)", "TENTATIVE")}  # in Léa's language
 
 
 def test_a_cancelled_session_stays_in_the_feed_marked_cancelled(client, session, sophie, lea,

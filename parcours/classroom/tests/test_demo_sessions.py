@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parcours.accounts.management.commands._demo_sessions import SAFETY_TITLE, seed_sessions
 from parcours.accounts.tests.factories import member
@@ -20,6 +20,13 @@ from parcours.classroom.models import (
 )
 from parcours.classroom.tests.documents_for_tests import images_drawn
 from parcours.journeys.models import PathStep, PathStepStatus
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    # These tests read the English wording; the default language here is French.
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.django_db
 

@@ -25,6 +25,13 @@ from parcours.classroom.reports import (
 from parcours.classroom.tests.documents_for_tests import attend, paris, session_on, slots_of
 from parcours.core.errors import NotAllowed
 
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    # These tests read the English wording; the default language here is French.
+    with translation.override("en"):
+        yield
+
 pytestmark = pytest.mark.django_db
 
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))

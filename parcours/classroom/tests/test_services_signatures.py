@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from parcours.accounts.tests.factories import member
 from parcours.classroom import signing
@@ -56,6 +57,13 @@ from parcours.classroom.tests.attendance_for_tests import (
 )
 from parcours.core.errors import NotAllowed
 from parcours.core.models import LearningEvent, Verb
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    # These tests read the English wording; the default language here is French.
+    with translation.override("en"):
+        yield
 
 DEVICE = {"interface": "web", "user_agent": "Mobile Safari", "ip": "192.0.2.10"}
 

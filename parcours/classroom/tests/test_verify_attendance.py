@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from parcours.accounts.tests.factories import member
 from parcours.classroom.models import Signature, SignatureMethod
@@ -17,6 +18,13 @@ from parcours.classroom.tests.attendance_for_tests import (
     session_row,
     slot_of,
 )
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    # These tests read the English wording; the default language here is French.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -276,7 +276,7 @@ def test_a_forged_code_link_is_refused(client, lea):
     page = client.get(qr_link("not-a-code"))
 
     assert page.status_code == 400
-    assert "This code is not valid" in page.content.decode()
+    assert "Ce code n’est pas valide" in page.content.decode()  # Léa reads French
 
 
 def test_nina_cannot_use_the_ticket_lea_was_given(client, karim, lea, nina, slot):
