@@ -22,15 +22,16 @@ import math
 import os
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 SLUG = "bench-documents"
+
+
+from throwaway import throwaway_database  # noqa: E402 - bench/ is on sys.path
 
 
 def main() -> None:
@@ -41,28 +42,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="parcours-bench-") as scratch:
-        os.environ["PARCOURS_VAR_DIR"] = scratch
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
-        warnings.filterwarnings("ignore", message="No directory at")
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.db import connection
-
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        if connection.vendor == "sqlite":
-            connection.settings_dict["TEST"]["NAME"] = str(Path(scratch) / "bench.sqlite3")
-        else:
-            connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
-        print(f"Database: {connection.vendor}, throwaway copy "
-              f"{connection.creation._get_test_db_name()}")
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        try:
-            run(args)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+    with throwaway_database():
+        run(args)
 
 
 def run(args) -> None:

@@ -11,16 +11,16 @@ compare, not limits: nothing here fails on time.
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+
+from throwaway import throwaway_database  # noqa: E402 - bench/ is on sys.path
 
 
 def main() -> None:
@@ -31,30 +31,8 @@ def main() -> None:
                         help="learning events written to measure record_event")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="parcours-bench-") as scratch:
-        os.environ["PARCOURS_VAR_DIR"] = scratch
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
-        warnings.filterwarnings("ignore", message="No directory at")
-        import django
-
-        django.setup()
-        from django.db import connection
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()
-        if connection.vendor == "sqlite":
-            # A file, not the test runner's in-memory database: closer to a real install.
-            connection.settings_dict["TEST"]["NAME"] = str(Path(scratch) / "bench.sqlite3")
-        else:
-            # Its own name, so it never clobbers the test suite's test_<name>.
-            connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
-        print(f"Database: {connection.vendor}, throwaway copy "
-              f"{connection.creation._get_test_db_name()}")
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        try:
-            run(args)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+    with throwaway_database():
+        run(args)
 
 
 def run(args) -> None:

@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from parcours.accounts.models import Organisation, User
 from parcours.accounts.selectors import require_permission
 from parcours.catalog.models import Programme
+from parcours.classroom.hours import ATTENDED, attended_minutes
 from parcours.classroom.models import (
     Attendance,
-    AttendanceStatus,
     Registration,
     RegistrationStatus,
     Session,
@@ -39,7 +39,6 @@ from parcours.classroom.services.surveys import QUESTIONS
 from parcours.core.errors import DomainError
 from parcours.core.roles import Permission
 
-ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 GROUPINGS = ("learner", "programme", "funder")
 MAX_PERIOD_DAYS = 5 * 366
 
@@ -50,17 +49,6 @@ def format_minutes(minutes: int) -> str:
     if rest == 0:
         return _("%(hours)d h") % {"hours": hours}
     return _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": rest}
-
-
-def attended_minutes(starts_at: datetime, ends_at: datetime, status: str,
-                     arrived_at: datetime | None) -> int:
-    """Minutes of one half-day a learner attended: all of it when present, from their
-    arrival when late (all of it if the arrival was not noted), none otherwise."""
-    if status not in ATTENDED:
-        return 0
-    if status == AttendanceStatus.LATE and arrived_at is not None:
-        starts_at = min(max(arrived_at, starts_at), ends_at)
-    return int((ends_at - starts_at).total_seconds() // 60)
 
 
 def _plain(text: str) -> str:

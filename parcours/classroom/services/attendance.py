@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 from parcours.accounts.models import User
 from parcours.accounts.selectors import roles_in
 from parcours.classroom import signing
+from parcours.classroom.hours import attended_minutes
 from parcours.classroom.models import (
     Attendance,
     AttendanceStatus,
@@ -50,7 +51,6 @@ from parcours.classroom.models import (
     Slot,
     VirtualVisit,
 )
-from parcours.classroom.reports import attended_minutes
 from parcours.core.errors import Conflict, DomainError, NotAllowed
 from parcours.core.events import record_event
 from parcours.core.models import LearningEvent, Verb
