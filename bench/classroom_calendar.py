@@ -15,11 +15,8 @@ Timings are figures to compare, not limits: nothing here fails on time.
 """
 
 import argparse
-import math
-import os
 import random
 import sys
-import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,7 +26,7 @@ SLUG = "bench-calendar"
 FIRST_MONTH = (2026, 9)  # a term: September to December
 
 
-from throwaway import throwaway_database  # noqa: E402 - bench/ is on sys.path
+from harness import run_pages, throwaway_database  # noqa: E402 - bench/ is on sys.path
 
 
 def main() -> None:
@@ -46,36 +43,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with throwaway_database():
-        run(args)
-
-
-def run(args) -> None:
-    started = time.perf_counter()
-    seeded = seed(args)
-    print(f"Seeded {seeded['counts']} in {time.perf_counter() - started:.1f} s")
-    analyse()
-    print()
-    print(f"{'page':<60} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-          f"{'queries':>8}")
-    for label, calls in measures(seeded, args):
-        timings, queries = measure(calls)
-        print(f"{label:<60} {len(timings):>8} {percentile(timings, 50):>8.1f} "
-              f"{percentile(timings, 95):>8.1f} {max(timings):>8.1f} {queries:>8}")
-    # Other work on the machine shows in the slowest requests: say how busy it was.
-    print(f"Load average over the last minute: {os.getloadavg()[0]:.2f}")
-
-
-def percentile(values: list[float], p: int) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
-def analyse() -> None:
-    """Fresh statistics, as a database that has been running a while has."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        run_pages(seed, measures, args, width=60)
 
 
 def measures(seeded, args):
@@ -113,36 +81,6 @@ def measures(seeded, args):
     yield ("GET /api/v1/…/sessions (the month), manager",
            [get(api, f"/api/v1/organisations/{organisation.slug}/sessions", period)]
            * max(20, args.requests // 4))
-
-
-def measure(calls) -> tuple[list[float], int]:
-    """Time each call (after a warm-up) and count the queries of one.
-
-    Queries are counted with an execute wrapper: DEBUG is off, and the test client's
-    request_started signal resets `connection.queries` anyway.
-    """
-    from django.db import connection
-
-    queries = 0
-
-    def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        check(calls[0]())
-    timings = []
-    for call in calls:
-        started = time.perf_counter()
-        response = call()
-        timings.append((time.perf_counter() - started) * 1000)
-        check(response)
-    return timings, queries
-
-
-def check(response) -> None:
-    assert response.status_code == 200, response.status_code
 
 
 def seed(args) -> dict:

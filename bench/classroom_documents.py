@@ -18,7 +18,6 @@ Timings are figures to compare, not limits: nothing here fails on time.
 """
 
 import argparse
-import math
 import os
 import statistics
 import sys
@@ -31,7 +30,7 @@ sys.path.insert(0, str(BASE_DIR))
 SLUG = "bench-documents"
 
 
-from throwaway import throwaway_database  # noqa: E402 - bench/ is on sys.path
+from harness import percentile, throwaway_database  # noqa: E402 - bench/ is on sys.path
 
 
 def main() -> None:
@@ -87,11 +86,6 @@ def run(args) -> None:
               f"{percentile(timings, 95):>8.1f} {min(timings):>8.1f} {queries:>8} "
               f"{len(pdf) / 1024:>7.0f} {pages:>6}")
     print(f"Load average over the last minute: {os.getloadavg()[0]:.2f}")
-
-
-def percentile(values: list[float], p: int) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def measure(call, runs: int) -> tuple[list[float], int, bytes]:

@@ -20,7 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 
-from throwaway import throwaway_database  # noqa: E402 - bench/ is on sys.path
+from harness import throwaway_database  # noqa: E402 - bench/ is on sys.path
 
 
 def main() -> None:
