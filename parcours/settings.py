@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "parcours.assessments",
     "parcours.journeys",
     "parcours.classroom",
+    "parcours.coaching",
+    "parcours.engagement",
     "parcours.api",
     "parcours.web",
 ]
@@ -128,6 +130,21 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 HEARTBEAT_SECONDS = min(env_int("HEARTBEAT_SECONDS", 15), 30)
 # Days after a session's end before its follow-up satisfaction survey opens and is sent.
 SURVEY_FOLLOW_UP_DAYS = env_int("SURVEY_FOLLOW_UP_DAYS", 30)
+
+# Engagement engine (docs/engagement.md). Nudges per learner per rolling week; quiet
+# hours in each person's own time zone unless they set theirs.
+NUDGES_PER_WEEK = env_int("NUDGES_PER_WEEK", 2)
+QUIET_HOURS_START = env_int("QUIET_HOURS_START", 21)
+QUIET_HOURS_END = env_int("QUIET_HOURS_END", 8)
+# Web Push (VAPID). Empty keys: the demo makes a key pair in var/ on first use.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:noreply@parcours.localhost")
+
+# Coaching (docs/coaching.md): closed engagements are anonymised this many days after
+# they end unless the organisation sets its own period.
+COACHING_RETENTION_DAYS = env_int("COACHING_RETENTION_DAYS", 3 * 365)
+COACHING_ATTACHMENT_MAX_MB = env_int("COACHING_ATTACHMENT_MAX_MB", 10)
 
 # --- Languages and time -------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "fr")

@@ -10,5 +10,7 @@ urlpatterns = [
     path("", include("parcours.assessments.urls")),
     path("", include("parcours.journeys.urls")),
     path("", include("parcours.classroom.urls")),
+    path("", include("parcours.coaching.urls")),
+    path("", include("parcours.engagement.urls")),
     path("", include("parcours.web.urls")),
 ]

@@ -23,6 +23,8 @@ from parcours.api.errors import OutsideOrganisation, install_error_handlers
 from parcours.assessments.api import router as assessments_router
 from parcours.catalog.api import router as catalog_router
 from parcours.classroom.api import router as classroom_router
+from parcours.coaching.api import router as coaching_router
+from parcours.engagement.api import router as engagement_router
 from parcours.journeys.api import router as journeys_router
 
 DESCRIPTION = """
@@ -200,3 +202,5 @@ api.add_router("", catalog_router)
 api.add_router("", assessments_router)
 api.add_router("", journeys_router)
 api.add_router("", classroom_router)
+api.add_router("", coaching_router)
+api.add_router("", engagement_router)

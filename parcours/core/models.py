@@ -47,6 +47,12 @@ class Verb(models.TextChoices):
     PUBLISHED = "published", _("published")
     VALIDATED = "validated", _("validated")
     DECLARED = "declared", _("declared done")
+    RESCHEDULED = "rescheduled", _("rescheduled")
+    COMMENTED = "commented", _("commented")
+    ASSIGNED = "assigned", _("assigned")
+    LEFT = "left", _("left")
+    RATED = "rated", _("rated")
+    ANONYMISED = "anonymised", _("anonymised")
 
 
 class LearningEvent(models.Model):

@@ -31,26 +31,39 @@ class Permission(models.TextChoices):
     REGISTER_LEARNERS = "register_learners", _("Register learners in sessions")
     TEACH_SESSIONS = "teach_sessions", _("Take attendance in the sessions one trains")
     VIEW_REPORTS = "view_reports", _("See attendance, hours and satisfaction reports")
+    MANAGE_NUDGES = "manage_nudges", _(
+        "Set up nudges, segments, campaigns and experiments, and see their results")
+    VIEW_NUDGES = "view_nudges", _("See who was nudged among the learners one follows")
+    OPERATE_DELIVERY = "operate_delivery", _("See and retry notifications that failed")
+    COACH_BENEFICIARIES = "coach_beneficiaries", _(
+        "Follow beneficiaries: availability, appointments, notes, hours, activities")
+    RUN_LIVE_ACTIVITIES = "run_live_activities", _("Run live activities in group sessions")
+    MANAGE_COACHING = "manage_coaching", _(
+        "Set up engagement types and engagements, and assign coaches")
 
 
 _FOLLOWING = {
     Permission.VIEW_CASELOAD, Permission.VIEW_MEMBERS, Permission.BROWSE_CATALOG,
     Permission.ENROL_LEARNERS, Permission.FOLLOW_LEARNERS, Permission.ADAPT_PATHS,
     Permission.REVIEW_WORK, Permission.REGISTER_LEARNERS, Permission.TEACH_SESSIONS,
+    Permission.VIEW_NUDGES, Permission.RUN_LIVE_ACTIVITIES,
 }
 _MANAGING = {
     Permission.VIEW_MEMBERS, Permission.INVITE_MEMBERS, Permission.VIEW_ACTIVITY,
     Permission.BROWSE_CATALOG, Permission.MANAGE_CATALOG, Permission.ENROL_LEARNERS,
     Permission.FOLLOW_LEARNERS, Permission.SCHEDULE_SESSIONS, Permission.REGISTER_LEARNERS,
-    Permission.VIEW_REPORTS,
+    Permission.VIEW_REPORTS, Permission.MANAGE_NUDGES, Permission.VIEW_NUDGES,
+    Permission.MANAGE_COACHING,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEARNER: frozenset({Permission.FOLLOW_OWN_PATH, Permission.BROWSE_CATALOG}),
-    Role.COACH: frozenset(_FOLLOWING),
+    # Engagements (accompagnements) are a coach's work; trainers run classes.
+    Role.COACH: frozenset(_FOLLOWING | {Permission.COACH_BENEFICIARIES}),
     Role.TRAINER: frozenset(_FOLLOWING),
     Role.MANAGER: frozenset(_MANAGING),
-    Role.ADMIN: frozenset(_MANAGING),
+    # Failed deliveries hold people's addresses and provider errors: administrators only.
+    Role.ADMIN: frozenset(_MANAGING | {Permission.OPERATE_DELIVERY}),
 }
 
 

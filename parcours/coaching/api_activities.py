@@ -1,0 +1,5 @@
+"""REST endpoints of the activities part of coaching."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""REST endpoints of the messages part of coaching."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Addresses of the booking part of coaching (included by coaching/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Addresses of the messages part of coaching (included by coaching/urls.py)."""
+
+urlpatterns: list = []

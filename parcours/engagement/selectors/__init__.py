@@ -1,0 +1,1 @@
+"""Reads of the engagement engine, one module per part."""

@@ -1,0 +1,3 @@
+"""Addresses of the campaigns part of engagement (included by engagement/urls.py)."""
+
+urlpatterns: list = []
