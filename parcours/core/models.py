@@ -53,6 +53,7 @@ class Verb(models.TextChoices):
     LEFT = "left", _("left")
     RATED = "rated", _("rated")
     ANONYMISED = "anonymised", _("anonymised")
+    EARNED = "earned", _("earned")
 
 
 class LearningEvent(models.Model):
