@@ -3,3 +3,4 @@
 from parcours.coaching.models.engagements import *  # noqa: F401,F403
 from parcours.coaching.models.privacy import *  # noqa: F401,F403
 from parcours.coaching.models.synthesis import *  # noqa: F401,F403
+from parcours.coaching.models.availability import *  # noqa: F401,F403
