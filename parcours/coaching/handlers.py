@@ -1,2 +1,4 @@
 """Coaching's reactions to learning events and its hooks into other apps
 (appointments in everyone's calendar feed)."""
+
+from parcours.coaching import ical  # noqa: F401  (appointments in calendar feeds)
