@@ -2,3 +2,4 @@
 (appointments in everyone's calendar feed)."""
 
 from parcours.coaching import ical  # noqa: F401  (appointments in calendar feeds)
+from parcours.coaching.selectors import timeline  # noqa: F401  (the "path" timeline source)
