@@ -1,0 +1,123 @@
+"""Reads of the notification centre: the bell, the list, one notification, push devices.
+
+The centre shows what was delivered in the app: notifications sent (`status=sent`) with
+an `in_app` delivery. Planned, suppressed and held ones, and those that went only by
+email, push or the digest, are not in it. The bell is on every page, so it costs two
+queries (the unread count and the latest five), whatever the person's history.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.models import User
+from parcours.engagement.models import Channel, Delivery, Notification, NotificationStatus
+
+BELL_LATEST = 5
+CENTRE_PAGE_SIZE = 20
+
+
+def in_centre(user: User) -> QuerySet[Notification]:
+    """The person's notifications delivered in the app, newest first."""
+    in_app = Delivery.objects.filter(notification=OuterRef("pk"), channel=Channel.IN_APP)
+    return (Notification.objects.filter(recipient=user, status=NotificationStatus.SENT)
+            .filter(Exists(in_app))
+            .order_by("-sent_at", "-id"))
+
+
+def link_of(notification: Notification) -> str:
+    """Where a notification leads: through the click-tracking redirect (`engagement:go`,
+    which records the click, then redirects to its url), or straight to its url while
+    the tracking links are not installed."""
+    if not notification.url:
+        return ""
+    try:
+        from parcours.engagement.tracking import click_path
+    except ImportError:
+        click_path = None
+    if click_path is not None:
+        return click_path(notification)
+    try:
+        return reverse("engagement:go", kwargs={"token": notification.token})
+    except NoReverseMatch:
+        return notification.url
+
+
+@dataclass(frozen=True)
+class Bell:
+    unread: int
+    latest: list[Notification]
+
+
+def bell(user: User) -> Bell:
+    """The unread count and the latest notifications, in two queries."""
+    notifications = in_centre(user)
+    unread = notifications.filter(read_at__isnull=True).count()
+    return Bell(unread=unread, latest=list(notifications[:BELL_LATEST]))
+
+
+def centre_page(user: User, *, page: int | str = 1, unread_only: bool = False,
+                per_page: int = CENTRE_PAGE_SIZE) -> Page:
+    """One page of the person's notifications (two queries: the count and the page)."""
+    notifications = in_centre(user).select_related("organisation")
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return Paginator(notifications, per_page).get_page(page)
+
+
+def notifications_slice(user: User, *, unread_only: bool, offset: int,
+                        limit: int) -> tuple[int, list[Notification]]:
+    """The API's page: the total, then the items from `offset` (two queries)."""
+    notifications = in_centre(user)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.count(), list(notifications[offset:offset + limit])
+
+
+def unread_count(user: User) -> int:
+    return in_centre(user).filter(read_at__isnull=True).count()
+
+
+def own_notification(user: User, notification_id: int) -> Notification:
+    """One notification of the person's centre; anyone else's (or one not delivered in
+    the app) is a 404."""
+    try:
+        return in_centre(user).get(pk=notification_id)
+    except Notification.DoesNotExist as missing:
+        raise Http404(_("No such notification.")) from missing
+
+
+# --- Web Push devices -------------------------------------------------------------------
+
+
+def push_devices(user: User) -> list:
+    """The person's devices that receive push notifications, newest first (one query)."""
+    from parcours.engagement.models.push import PushSubscription
+
+    return list(PushSubscription.objects.filter(user=user, disabled_at__isnull=True))
+
+
+def own_push_subscription(user: User, subscription_id: int):
+    """One of the person's push subscriptions; anyone else's is a 404."""
+    from parcours.engagement.models.push import PushSubscription
+
+    try:
+        return PushSubscription.objects.get(pk=subscription_id, user=user,
+                                            disabled_at__isnull=True)
+    except PushSubscription.DoesNotExist as missing:
+        raise Http404(_("No such device.")) from missing
+
+
+def own_push_subscription_at(user: User, endpoint: str):
+    """The person's active subscription for a browser's endpoint; else a 404."""
+    from parcours.engagement.models.push import PushSubscription
+
+    try:
+        return PushSubscription.objects.get(endpoint=endpoint, user=user,
+                                            disabled_at__isnull=True)
+    except PushSubscription.DoesNotExist as missing:
+        raise Http404(_("No such device.")) from missing
