@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import User
@@ -36,15 +35,10 @@ def link_of(notification: Notification) -> str:
     if not notification.url:
         return ""
     try:
-        from parcours.engagement.tracking import click_path
+        from parcours.engagement.tracking import go_path
     except ImportError:
-        click_path = None
-    if click_path is not None:
-        return click_path(notification)
-    try:
-        return reverse("engagement:go", kwargs={"token": notification.token})
-    except NoReverseMatch:
         return notification.url
+    return go_path(notification)
 
 
 @dataclass(frozen=True)
