@@ -33,8 +33,11 @@ def engagement_type(organisation, *, name="Bilan de compétences",
 
 def engagement(organisation, beneficiary, *coaches, type_=None, title="", starts_on=None,
                contracted_minutes=None, **fields) -> Engagement:
-    """An active engagement with the type's phases; the first coach leads."""
-    type_ = type_ or engagement_type(organisation)
+    """An active engagement with the type's phases; the first coach leads. Without a type,
+    the organisation's bilan de compétences (made once)."""
+    type_ = type_ or (EngagementType.objects.filter(organisation=organisation,
+                                                    name="Bilan de compétences").first()
+                      or engagement_type(organisation))
     row = Engagement.objects.create(
         organisation=organisation, engagement_type=type_, beneficiary=beneficiary,
         title=title or f"{type_.name} — {beneficiary.display_name}",
@@ -54,7 +57,7 @@ def engagement(organisation, beneficiary, *coaches, type_=None, title="", starts
 
 def appointment(engagement_row, coach, *, starts_at=None, minutes=60, **fields) -> Appointment:
     starts_at = starts_at or timezone.now() + timedelta(days=3)
+    fields.setdefault("status", AppointmentStatus.BOOKED)
     return Appointment.objects.create(
         engagement=engagement_row, coach=coach, starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=minutes), status=AppointmentStatus.BOOKED,
-        **fields)
+        ends_at=starts_at + timedelta(minutes=minutes), **fields)
