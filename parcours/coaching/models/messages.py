@@ -59,6 +59,9 @@ class MessageReceipt(models.Model):
         constraints = [models.UniqueConstraint(fields=["message", "reader"],
                                                name="message_receipt_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.reader_id} read {self.message_id}"
+
 
 class Document(TimeStampedModel):
     """A file filed on an engagement: a message's attachment, or uploaded by a coach."""
