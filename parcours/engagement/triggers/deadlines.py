@@ -1,0 +1,61 @@
+"""What the two deadline triggers share: the steps to do around a date, seen from each
+learner's own calendar, and the check that a reminder still makes sense."""
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
+from django.urls import reverse
+
+from parcours.journeys.models import PathStep, PathStepStatus
+from parcours.journeys.progress import deadline, local_today
+
+
+def steps_with_deadline_between(first: date, last: date) -> Iterator[PathStep]:
+    """Steps still to do, in unfinished paths, whose deadline (due date, else planned
+    date) falls in [first, last]."""
+    in_window = (Q(due_on__range=(first, last))
+                 | Q(due_on__isnull=True, planned_on__range=(first, last)))
+    yield from (PathStep.objects
+                .filter(in_window, status=PathStepStatus.TODO,
+                        enrolment__completed_at__isnull=True)
+                .select_related("enrolment__learner", "enrolment__organisation",
+                                "enrolment__programme")
+                .order_by("pk")
+                .iterator(chunk_size=500))
+
+
+def learner_today(step: PathStep, now: datetime) -> date:
+    return local_today(step.enrolment.learner, now=now)
+
+
+def step_variables(step: PathStep) -> dict:
+    return {"step_title": step.title, "programme_title": step.enrolment.programme.title,
+            "due_on": deadline(step)}
+
+
+def step_url(step: PathStep) -> str:
+    return reverse("journeys:step", args=[step.enrolment.organisation.slug, step.pk])
+
+
+def step_context(step: PathStep) -> dict:
+    return {"path_step": step.pk, "enrolment": step.enrolment_id,
+            "programme": step.enrolment.programme_id, "deadline": deadline(step).isoformat(),
+            "conversion_verb": "completed",
+            "conversion_object": f"journeys.pathstep:{step.pk}"}
+
+
+def step_still_to_do(notification) -> bool:
+    """The step is neither done nor skipped meanwhile, and its deadline has not moved
+    (a moved step gets a reminder of its own)."""
+    step = PathStep.objects.filter(pk=notification.context.get("path_step")).first()
+    if step is None or step.status != PathStepStatus.TODO:
+        return False
+    current = deadline(step)
+    return current is not None and current.isoformat() == notification.context.get("deadline")
+
+
+def window(now: datetime, *, before: int, after: int) -> tuple[date, date]:
+    """Dates around today wide enough for every time zone (a day either side)."""
+    today = now.date()
+    return today - timedelta(days=before + 1), today + timedelta(days=after + 1)
