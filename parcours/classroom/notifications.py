@@ -6,21 +6,21 @@ at once when called outside a transaction, as from another `on_commit` hook). Ea
 email is in its recipient's language and time zone and carries the session as an
 iCalendar attachment (`classroom.ical.session_event`) when the person has a place.
 
-Kept in one module so that the engagement engine can take these messages over.
+Kept in one module so that the engagement engine can take these messages over. The
+reminders before a session already went: the engine's `session_reminder` trigger sends
+them (`manage.py run_engagement_triggers`).
 """
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from parcours.classroom import tasks
 from parcours.classroom.models import (
     Registration,
     RegistrationStatus,
     Session,
-    SessionStatus,
     SessionTrainer,
 )
 from parcours.classroom.tasks import (
@@ -31,8 +31,6 @@ from parcours.classroom.tasks import (
     SESSION_CHANGED,
     WAITLISTED,
 )
-from parcours.core.events import record_event
-from parcours.core.models import LearningEvent, Verb
 
 
 def _after_commit(task, *args, **kwargs) -> None:
@@ -98,42 +96,3 @@ def concerned_by(session_id: int) -> list[int]:
         "trainer_id", flat=True)
     return sorted({*learners, *trainers})
 
-
-# Before a session: two days ahead to plan, one hour ahead not to forget. The engagement
-# engine will take these over (per-person timing, channels, fatigue rules).
-REMINDERS = {"2d": timedelta(days=2), "1h": timedelta(hours=1)}
-
-
-def send_due_reminders(*, now: datetime | None = None) -> int:
-    """Enqueue the reminders now due, once per learner, session and reminder.
-
-    Run every few minutes (`manage.py send_session_reminders`). A reminder is due when
-    the session starts within its lead time; the `notified` event it records is what
-    keeps it from going out twice.
-    """
-    now = now or timezone.now()
-    queued = 0
-    for label, lead in REMINDERS.items():
-        registrations = (
-            Registration.objects
-            .filter(status=RegistrationStatus.REGISTERED,
-                    session__status=SessionStatus.SCHEDULED,
-                    session__starts_at__gt=now, session__starts_at__lte=now + lead)
-            .select_related("session__organisation", "learner")
-        )
-        for registration in registrations:
-            session = registration.session
-            already = LearningEvent.objects.filter(
-                verb=Verb.NOTIFIED, actor=registration.learner,
-                object_type=Session._meta.label_lower, object_id=str(session.pk),
-                context__reminder=label,
-            ).exists()
-            if already:
-                continue
-            with transaction.atomic():
-                record_event(registration.learner, Verb.NOTIFIED, session,
-                             organisation=session.organisation,
-                             context={"reminder": label, "session": session.pk})
-                _after_commit(tasks.send_reminder_email, registration.pk)
-            queued += 1
-    return queued

@@ -31,7 +31,6 @@ PROMOTED = "promoted"
 CANCELLED = "cancelled"
 SESSION_CHANGED = "session_changed"
 SESSION_CANCELLED = "session_cancelled"
-REMINDER = "reminder"
 
 # What a registration must still be for its email to make sense.
 EXPECTED_STATUS = {
@@ -96,21 +95,6 @@ def send_session_email(session_id: int, person_id: int, kind: str, sequence: int
                 for start, end in previous_slots or ()]
     send_session_message(person, session, kind, method=method, registration=registration,
                          has_seat=has_seat, previous_slots=previous, reason=reason)
-    return "sent"
-
-
-@task_with_retries()
-def send_reminder_email(registration_id: int) -> str:
-    """Remind a learner of a session coming up, unless things changed since."""
-    registration = Registration.objects.select_related("learner").get(pk=registration_id)
-    if registration.status != RegistrationStatus.REGISTERED:
-        return "skipped: no longer registered"
-    session = _session(registration.session_id)
-    if session.status == SessionStatus.CANCELLED or session.starts_at is None \
-            or session.starts_at <= timezone.now():
-        return "skipped: the session is cancelled or has started"
-    send_session_message(registration.learner, session, REMINDER, method=None,
-                         registration=registration, has_seat=True)
     return "sent"
 
 
