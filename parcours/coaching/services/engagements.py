@@ -444,8 +444,7 @@ def remove_coach(engagement: Engagement, coach: User, *, by: User) -> None:
 def close_engagement(engagement: Engagement, *, by: User) -> Engagement:
     """End the engagement (its coaches or a manager): nothing more is booked or recorded."""
     require_coach_or_manager(engagement, by)
-    engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
-    require_active(engagement)
+    require_active(Engagement.objects.select_for_update().get(pk=engagement.pk))
     engagement.status = EngagementStatus.CLOSED
     engagement.closed_at = timezone.now()
     engagement.save(update_fields=["status", "closed_at", "updated_at"])
