@@ -299,7 +299,7 @@ def retry_delivery(delivery: Delivery, *, by) -> Delivery:
     if not updated:
         raise Conflict(_("This delivery is not among the failed ones any more."))
     logger.info("Delivery %s retried by %s", delivery.pk, by.pk)
-    delivery.refresh_from_db()
+    delivery.refresh_from_db(fields=["status", "attempts", "claimed_until", "next_attempt_at"])
     return delivery
 
 
