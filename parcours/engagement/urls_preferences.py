@@ -1,3 +1,9 @@
 """Addresses of the preferences part of engagement (included by engagement/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from parcours.engagement import views_preferences as views
+
+urlpatterns = [
+    path("notifications/preferences/", views.preferences, name="preferences"),
+]
