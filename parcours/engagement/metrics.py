@@ -97,3 +97,17 @@ def _reason_labels() -> dict[str, str]:
 def reason_label(reason: str) -> str:
     """The readable name of a suppression reason (the slug itself when unknown)."""
     return str(_reason_labels().get(reason, reason))
+
+
+def table_rows(metrics) -> list[tuple[str, str, str, "Figures"]]:
+    """Every line of the dashboard as (section, key, label, figures), in the page's order:
+    the totals, then per kind, campaign, variant, channel and week (the CSV export's
+    lines). `metrics` is a `selectors.metrics.NudgeMetrics`."""
+    rows = [("total", "", "", metrics.totals)]
+    for section, slices in (("kind", metrics.by_kind), ("campaign", metrics.by_campaign),
+                            ("variant", metrics.by_variant), ("channel", metrics.by_channel),
+                            ("week", metrics.weekly)):
+        rows.extend((section, item.key, item.label, item.figures) for item in slices)
+    rows.extend(("suppressed", reason.reason, reason.label, Figures(suppressed=reason.count))
+                for reason in metrics.suppressed_by_reason)
+    return rows

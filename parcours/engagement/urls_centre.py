@@ -5,6 +5,9 @@ managers' dashboard and the coaches' view of the nudges."""
 from django.urls import path
 
 from parcours.engagement import views_centre as centre
+from parcours.engagement import views_dashboard as dashboard
+
+ORG = "o/<slug:org_slug>/"
 
 urlpatterns = [
     path("notifications/", centre.centre, name="centre"),
@@ -19,4 +22,7 @@ urlpatterns = [
     path("notifications/push/<int:subscription_id>/remove/", centre.push_remove,
          name="push_remove"),
     path("sw.js", centre.service_worker, name="service_worker"),
+    path(ORG + "nudges/", dashboard.dashboard, name="dashboard"),
+    path(ORG + "nudges/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+    path(ORG + "nudges/learners/", dashboard.coach_nudges, name="coach_nudges"),
 ]

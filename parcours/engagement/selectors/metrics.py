@@ -297,7 +297,11 @@ def nudged_learners(organisation: Organisation, *, viewer: User,
     rows = (notifications.select_related("recipient", "campaign")
             .annotate(came_back=_came_back_after(), opted_out=_opted_out_after())
             .order_by("-created_at", "-id"))
-    return Paginator(rows, per_page).get_page(page)
+    shown = Paginator(rows, per_page).get_page(page)
+    shown.object_list = list(shown.object_list)
+    for notification in shown.object_list:
+        notification.reason_label = reason_label(notification.suppressed_reason)
+    return shown
 
 
 def followed_learners(organisation: Organisation, *, viewer: User) -> list[User]:
