@@ -6,17 +6,29 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import TimeStampedModel
 
-__all__ = ["private_storage", "Message", "MessageReceipt", "Document"]
+__all__ = ["PrivateStorage", "private_storage", "Message", "MessageReceipt", "Document"]
 
 
-def private_storage() -> FileSystemStorage:
-    """Files kept out of any public URL (no `base_url`): they are only ever served by
-    the access-checked download view."""
-    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "private", base_url=None)
+class PrivateStorage(FileSystemStorage):
+    """`MEDIA_ROOT/private/`, with no URL at all (`url()` refuses): these files are only
+    ever served by the access-checked download view. The location follows MEDIA_ROOT
+    when it changes (tests use a temporary directory)."""
+
+    @cached_property
+    def base_location(self):
+        return str(Path(settings.MEDIA_ROOT) / "private")
+
+    @property
+    def base_url(self):
+        return None
+
+
+private_storage = PrivateStorage()
 
 
 def _document_path(document: "Document", filename: str) -> str:
