@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parcours.core.errors import DomainError
 from parcours.engagement.selectors import centre as selectors
 from parcours.engagement.services import centre as services
+from parcours.engagement.services.push import subscribe_push, unsubscribe_push, vapid_public_key
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "engagement" / "sw.js"
 
@@ -113,8 +114,6 @@ def mark_all_read(request):
 @login_required
 @require_GET
 def push(request):
-    from parcours.engagement.services.push import vapid_public_key
-
     return render(request, "engagement/centre/push.html", {
         "devices": selectors.push_devices(request.user),
         "vapid_public_key": vapid_public_key(),
@@ -144,8 +143,6 @@ def _device_label(request) -> str:
 @require_POST
 def push_subscribe(request):
     """push.js posts the browser's subscription here (JSON, with the CSRF header)."""
-    from parcours.engagement.services.push import subscribe_push
-
     fields = _subscription_from(request)
     if fields is None:
         return JsonResponse({"detail": _("The browser sent no usable push subscription.")},
@@ -163,8 +160,6 @@ def push_subscribe(request):
 @require_POST
 def push_unsubscribe(request):
     """push.js posts the endpoint of this browser when the person turns push off."""
-    from parcours.engagement.services.push import unsubscribe_push
-
     try:
         endpoint = json.loads(request.body or b"{}").get("endpoint", "")
     except (ValueError, UnicodeDecodeError, AttributeError):
@@ -179,8 +174,6 @@ def push_unsubscribe(request):
 @login_required
 @require_POST
 def push_remove(request, subscription_id: int):
-    from parcours.engagement.services.push import unsubscribe_push
-
     subscription = selectors.own_push_subscription(request.user, subscription_id)
     unsubscribe_push(subscription, by=request.user)
     messages.success(request, _("This device will no longer receive push notifications."))

@@ -14,7 +14,14 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import User
-from parcours.engagement.models import Channel, Delivery, Notification, NotificationStatus
+from parcours.engagement.models import (
+    Channel,
+    Delivery,
+    Notification,
+    NotificationStatus,
+    PushSubscription,
+)
+from parcours.engagement.tracking import go_path
 
 BELL_LATEST = 5
 CENTRE_PAGE_SIZE = 20
@@ -30,15 +37,8 @@ def in_centre(user: User) -> QuerySet[Notification]:
 
 def link_of(notification: Notification) -> str:
     """Where a notification leads: through the click-tracking redirect (`engagement:go`,
-    which records the click, then redirects to its url), or straight to its url while
-    the tracking links are not installed."""
-    if not notification.url:
-        return ""
-    try:
-        from parcours.engagement.tracking import go_path
-    except ImportError:
-        return notification.url
-    return go_path(notification)
+    which records the click, then redirects to its url)."""
+    return go_path(notification) if notification.url else ""
 
 
 @dataclass(frozen=True)
@@ -88,17 +88,13 @@ def own_notification(user: User, notification_id: int) -> Notification:
 # --- Web Push devices -------------------------------------------------------------------
 
 
-def push_devices(user: User) -> list:
+def push_devices(user: User) -> list[PushSubscription]:
     """The person's devices that receive push notifications, newest first (one query)."""
-    from parcours.engagement.models.push import PushSubscription
-
     return list(PushSubscription.objects.filter(user=user, disabled_at__isnull=True))
 
 
-def own_push_subscription(user: User, subscription_id: int):
+def own_push_subscription(user: User, subscription_id: int) -> PushSubscription:
     """One of the person's push subscriptions; anyone else's is a 404."""
-    from parcours.engagement.models.push import PushSubscription
-
     try:
         return PushSubscription.objects.get(pk=subscription_id, user=user,
                                             disabled_at__isnull=True)
@@ -106,10 +102,8 @@ def own_push_subscription(user: User, subscription_id: int):
         raise Http404(_("No such device.")) from missing
 
 
-def own_push_subscription_at(user: User, endpoint: str):
+def own_push_subscription_at(user: User, endpoint: str) -> PushSubscription:
     """The person's active subscription for a browser's endpoint; else a 404."""
-    from parcours.engagement.models.push import PushSubscription
-
     try:
         return PushSubscription.objects.get(endpoint=endpoint, user=user,
                                             disabled_at__isnull=True)
