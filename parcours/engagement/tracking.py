@@ -153,15 +153,13 @@ def opt_out_available() -> bool:
 
 @transaction.atomic
 def unsubscribe_with_link(signed: str) -> tuple[User, str]:
-    """Opt the person out of the category on every channel (the preferences part's
-    `opt_out`) and record `opted-out`."""
+    """Opt the person out of the category on every channel. The preferences part's
+    `opt_out` records `opted-out` (in the organisation that sent the message)."""
     user, category, organisation = read_unsubscribe_token(signed)
     opt_out = _opt_out()
     if opt_out is None:
         raise DomainError(_("Unsubscribing is not available yet; use the preferences page."))
-    opt_out(user, category, channel=None, by=None)
-    record_event(user, Verb.OPTED_OUT, ("category", category), organisation=organisation,
-                 context={"category": category, "via": "email_link"})
+    opt_out(user, category, channel=None, by=None, organisation=organisation)
     return user, category
 
 
