@@ -2,13 +2,15 @@
 the run of the time-based triggers."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.template import Context, Template, TemplateSyntaxError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -153,3 +155,57 @@ def run_triggers(*, now: datetime | None = None,
         with transaction.atomic():
             written[spec.name] = spec.scan(now)
     return written
+
+
+@dataclass(frozen=True)
+class TriggerRow:
+    """One trigger as an organisation runs it (the list page and the API)."""
+
+    trigger: Trigger
+    enabled: bool
+    params: dict[str, Any]
+    own_templates: tuple[tuple[str, str], ...]  # (kind, language) the organisation wrote
+
+    @property
+    def name(self) -> str:
+        return self.trigger.name
+
+
+def trigger_overview(organisation: Organisation, *, viewer: User) -> list[TriggerRow]:
+    """Every trigger with the organisation's settings over the defaults; two queries."""
+    require_permission(viewer, organisation, Permission.MANAGE_NUDGES)
+    settings_rows = {row.trigger: row
+                     for row in TriggerSetting.objects.filter(organisation=organisation)}
+    own = list(MessageTemplate.objects.filter(organisation=organisation)
+               .values_list("kind", "language"))
+    rows = []
+    for spec in triggers_in_order():
+        setting = settings_rows.get(spec.name)
+        rows.append(TriggerRow(
+            trigger=spec, enabled=setting.enabled if setting else True,
+            params={**spec.defaults(), **(setting.params if setting else {})},
+            own_templates=tuple(pair for pair in own if pair[0] in spec.kinds)))
+    return rows
+
+
+def trigger_row(organisation: Organisation, name: str, *, viewer: User) -> TriggerRow:
+    """One trigger as the organisation runs it; 404 for a name that is no trigger."""
+    if name not in TRIGGERS:
+        raise Http404
+    return next(row for row in trigger_overview(organisation, viewer=viewer)
+                if row.name == name)
+
+
+def template_texts(organisation: Organisation, kind_name: str, language: str, *,
+                   viewer: User) -> tuple[str, str, bool]:
+    """(subject, body, is_own) to edit: the organisation's text, else the default one
+    in that language."""
+    require_permission(viewer, organisation, Permission.MANAGE_NUDGES)
+    if language not in LANGUAGES:
+        raise LanguageUnknown()
+    own = message_template_for(organisation, kind_name, language)
+    if own is not None:
+        return own[0], own[1], True
+    message_kind = kind_named(kind_name)
+    with translation.override(language):
+        return str(message_kind.subject), str(message_kind.body), False

@@ -5,8 +5,9 @@ Léa follows "Prendre la parole en public": module "Se préparer" (lessons "Resp
 "Improviser" and external "Atelier"), 30 minutes each, one hour a week.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import time_machine
 from django.utils import timezone
 
 from parcours.catalog.models import StepKind
@@ -26,6 +27,22 @@ def speaking_path(organisation, learner, *, by, start_on: date | None = None, **
     step_row(practise, StepKind.EXTERNAL, "Atelier")
     return enrol_learner(programme, learner, by=by,
                          start_on=start_on or timezone.localdate(), minutes_per_week=60)
+
+
+# Monday 7 September 2026: at one hour a week, Léa's steps are planned for Thursday 10
+# ("Respirer"), Sunday 13 ("Structurer"), Thursday 17 ("Improviser"), Sunday 20 ("Atelier").
+MONDAY = date(2026, 9, 7)
+
+
+def at(day: date, hour: int = 10, minute: int = 0):
+    """Travel to that day at that hour UTC (noon in Paris at 10)."""
+    return time_machine.travel(datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC),
+                               tick=False)
+
+
+def path_from_monday(organisation, learner, *, by, **fields):
+    with at(MONDAY, 8):
+        return speaking_path(organisation, learner, by=by, start_on=MONDAY, **fields)
 
 
 def step(enrolment, title):
