@@ -66,7 +66,7 @@ def centre_page(user: User, *, page: int | str = 1, unread_only: bool = False,
 def notifications_slice(user: User, *, unread_only: bool, offset: int,
                         limit: int) -> tuple[int, list[Notification]]:
     """The API's page: the total, then the items from `offset` (two queries)."""
-    notifications = in_centre(user)
+    notifications = in_centre(user).select_related("organisation")
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications.count(), list(notifications[offset:offset + limit])
