@@ -37,12 +37,14 @@ def engagement_settings_for(organisation: Organisation) -> EngagementSettings:
     return found if found is not None else EngagementSettings(organisation=organisation)
 
 
-def best_hour(user: User, organisation: Organisation, *, now: datetime | None = None) -> int:
+def best_hour(user: User, organisation: Organisation, *, now: datetime | None = None,
+              default: int | None = None) -> int:
     """The local hour (0–23) at which the person was most often active over the last 60
     days; the organisation's default sending hour while there are too few events.
 
     One query: the database converts each event to the person's zone and groups by
     hour (zone-aware on SQLite and PostgreSQL alike). Ties go to the earlier hour.
+    `default` spares reading the organisation's settings when the caller has them.
     """
     now = now or timezone.now()
     counts = (
@@ -56,7 +58,7 @@ def best_hour(user: User, organisation: Organisation, *, now: datetime | None = 
     )
     by_hour = dict(counts)
     if sum(by_hour.values()) < MIN_EVENTS_FOR_BEST_HOUR:
-        return default_hour(organisation)
+        return default if default is not None else default_hour(organisation)
     return min(by_hour, key=lambda hour: (-by_hour[hour], hour))
 
 

@@ -86,10 +86,11 @@ def suppress(reason: str) -> Decision:
 
 def decide(notification: Notification, *, now: datetime) -> Decision:
     """What to do with a planned notification at `now` (see the module docstring)."""
-    person = notification.recipient
     message_kind = _kind_of(notification)
-    preferences = preferences_of(person)
-    rules = engagement_settings_for(notification.organisation)
+    preferences = preferences_of(notification.recipient)
+    # Only nudges need the organisation's rules (cap, back-off, sending hour): a
+    # transactional message costs no query for them.
+    rules = engagement_settings_for(notification.organisation) if notification.nudge else None
     return (
         no_longer_relevant(notification, message_kind)
         or opted_out(notification, preferences)
@@ -97,7 +98,7 @@ def decide(notification: Notification, *, now: datetime) -> Decision:
         or over_weekly_cap(notification, message_kind, rules, now=now)
         or duplicate(notification, message_kind, now=now)
         or quiet_hours(notification, preferences, now=now)
-        or before_best_hour(notification, preferences, now=now)
+        or before_best_hour(notification, preferences, rules, now=now)
         or on_accepted_channels(notification, preferences)
     )
 
@@ -211,10 +212,13 @@ def _learner_page(organisation: Organisation, person: User) -> str:
 
 def over_weekly_cap(notification: Notification, message_kind: Kind | None,
                     rules: EngagementSettings, *, now: datetime) -> Decision | None:
-    """At most `nudges_per_week` nudges sent over any seven days. The dispatcher takes
-    the most important first; one that finds no room waits for a place to free up,
-    unless a more important one is waiting for the same place or it would be stale by
-    then."""
+    """At most `nudges_per_week` nudges sent over any seven days.
+
+    The dispatcher takes due notifications most important first and marks a batch sent
+    only at its end, so the nudges it takes before this one count as sent now. One that
+    finds no place waits for one to free up, unless a more important one waits for the
+    same place or it would be stale by then.
+    """
     if not notification.nudge:
         return None
     cap = rules.nudges_per_week
@@ -223,17 +227,14 @@ def over_weekly_cap(notification: Notification, message_kind: Kind | None,
                                     status=NotificationStatus.SENT,
                                     sent_at__gt=now - CAP_WINDOW)
         .exclude(pk=notification.pk)
-        .order_by("sent_at")
         .values_list("sent_at", flat=True)
     )
-    room = cap - len(sent)
-    if room > 0:
-        if _more_important_waiting(notification, until=now) >= room:
-            return suppress("capped")
+    taken = sorted(sent + [now] * _ahead_in_queue(notification, now=now))
+    if len(taken) < cap:
         return None
     if cap == 0:
         return suppress("capped")
-    frees_at = sent[len(sent) - cap] + CAP_WINDOW
+    frees_at = taken[len(taken) - cap] + CAP_WINDOW
     if _more_important_waiting(notification, until=frees_at):
         return suppress("capped")
     stale_after = getattr(message_kind, "stale_after", None) or STALE_AFTER
@@ -242,12 +243,25 @@ def over_weekly_cap(notification: Notification, message_kind: Kind | None,
     return defer(frees_at)
 
 
-def _more_important_waiting(notification: Notification, *, until: datetime) -> int:
+def _ahead_in_queue(notification: Notification, *, now: datetime) -> int:
+    """Due nudges for the same person that the dispatcher takes before this one (its
+    order: priority, then deliver_after, then id)."""
+    priority, due = notification.priority, notification.deliver_after
+    before = (Q(priority__gt=priority)
+              | Q(priority=priority, deliver_after__lt=due)
+              | Q(priority=priority, deliver_after=due, pk__lt=notification.pk))
+    return (Notification.objects.filter(before, recipient=notification.recipient, nudge=True,
+                                        status=NotificationStatus.PLANNED,
+                                        deliver_after__lte=now)
+            .exclude(pk=notification.pk).count())
+
+
+def _more_important_waiting(notification: Notification, *, until: datetime) -> bool:
     return (Notification.objects.filter(recipient=notification.recipient, nudge=True,
                                         status=NotificationStatus.PLANNED,
                                         deliver_after__lte=until,
                                         priority__gt=notification.priority)
-            .exclude(pk=notification.pk).count())
+            .exclude(pk=notification.pk).exists())
 
 
 # --- 5. Deduplication --------------------------------------------------------------------
@@ -288,15 +302,16 @@ def quiet_hours(notification: Notification, preferences: Preferences, *,
 # --- 7. Best hour ------------------------------------------------------------------------
 
 
-def before_best_hour(notification: Notification, preferences: Preferences, *,
-                     now: datetime) -> Decision | None:
+def before_best_hour(notification: Notification, preferences: Preferences,
+                     rules: EngagementSettings | None, *, now: datetime) -> Decision | None:
     """Nudges go out at the hour the person is usually active. A message whose time was
     chosen on purpose (an experiment on the sending hour) sets `keep_time` in its
     context; an active hour inside the quiet hours would never come, so it is ignored."""
     if not notification.nudge or (notification.context or {}).get("keep_time"):
         return None
     person = notification.recipient
-    hour = best_hour(person, notification.organisation, now=now)
+    hour = best_hour(person, notification.organisation, now=now,
+                     default=rules.default_send_hour)
     if hour in _quiet(preferences) or local_hour(person, now) == hour:
         return None
     return defer(next_local_time(person, hour, after=now))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import User
@@ -102,11 +103,19 @@ class Preferences:
 
 def preferences_of(user: User) -> Preferences:
     """The person's matrix of categories × channels with effective values, their quiet
-    hours and digest, in three queries."""
+    hours and digest, in two queries (the dispatcher asks for each message)."""
     chosen = {(p.category, p.channel): p.enabled
               for p in NotificationPreference.objects.filter(user=user)}
-    schedule = NotificationSchedule.objects.filter(user=user).first()
-    has_device = PushSubscription.objects.filter(user=user, disabled_at__isnull=True).exists()
+    person = (
+        User.objects.filter(pk=user.pk)
+        .annotate(has_device=Exists(PushSubscription.objects.filter(
+            user=OuterRef("pk"), disabled_at__isnull=True)))
+        .values("has_device", "notification_schedule__quiet_hours_start",
+                "notification_schedule__quiet_hours_end", "notification_schedule__digest")
+        .get()
+    )
+    has_device = person["has_device"]
+    own_start = person["notification_schedule__quiet_hours_start"]
     rows = []
     for category in Category:
         cells = []
@@ -119,13 +128,14 @@ def preferences_of(user: User) -> Preferences:
                 changed=(category.value, channel.value) in chosen,
                 effective=enabled and available))
         rows.append(CategoryPreferences(category.value, category.label, tuple(cells)))
-    own_hours = schedule is not None and schedule.quiet_hours_start is not None
+    own_hours = own_start is not None
     return Preferences(
         rows=tuple(rows),
-        quiet_hours_start=schedule.quiet_hours_start if own_hours else settings.QUIET_HOURS_START,
-        quiet_hours_end=schedule.quiet_hours_end if own_hours else settings.QUIET_HOURS_END,
+        quiet_hours_start=own_start if own_hours else settings.QUIET_HOURS_START,
+        quiet_hours_end=(person["notification_schedule__quiet_hours_end"] if own_hours
+                         else settings.QUIET_HOURS_END),
         quiet_hours_are_default=not own_hours,
-        digest=schedule.digest if schedule is not None else DigestFrequency.NONE,
+        digest=person["notification_schedule__digest"] or DigestFrequency.NONE,
         has_push_device=has_device,
     )
 

@@ -222,6 +222,33 @@ def test_a_full_week_drops_a_nudge_when_a_more_important_one_waits_for_the_place
     assert decide(planned(lea, organisation, priority=20), now=NOW).reason == "capped"
 
 
+def test_two_nudges_due_together_for_the_last_place_make_one_message(lea, organisation):
+    # The dispatcher marks its batch sent at the end: the policy counts the nudge it
+    # takes first as already sent.
+    sent(lea, organisation, ago=timedelta(days=6))
+    first = planned(lea, organisation, context={"path_step": 1})
+    second = planned(lea, organisation, context={"path_step": 2})
+
+    assert decide(first, now=NOW).action == "send"
+    assert decide(second, now=NOW) == Decision("defer", until=NOW + timedelta(days=1))
+
+
+def test_the_dispatcher_sends_the_most_important_nudge_when_one_place_is_left(
+        lea, organisation):
+    from parcours.engagement.services.dispatch import dispatch_due
+
+    sent(lea, organisation, ago=timedelta(days=2))
+    minor = planned(lea, organisation, priority=20, context={"path_step": 1})
+    important = planned(lea, organisation, priority=80, context={"path_step": 2})
+
+    dispatch_due(now=NOW)
+
+    minor.refresh_from_db()
+    important.refresh_from_db()
+    assert (important.status, minor.status, minor.suppressed_reason) == (
+        NotificationStatus.SENT, NotificationStatus.SUPPRESSED, "capped")
+
+
 # --- 5. Deduplication -----------------------------------------------------------------
 
 
@@ -356,6 +383,15 @@ def test_a_low_priority_email_waits_for_the_digest_lea_chose(lea, organisation):
 
     assert minor.channels == ("in_app", "digest")
     assert important.channels == ("in_app", "email")
+
+
+def test_a_transactional_message_is_decided_in_three_queries(lea, organisation,
+                                                             django_assert_num_queries):
+    notification = Notification.objects.select_related("recipient", "organisation").get(
+        pk=planned(lea, organisation, kind=NOTICE).pk)
+
+    with django_assert_num_queries(3):  # her choices, her schedule, earlier duplicates
+        assert decide(notification, now=NOW).action == "send"
 
 
 def test_nothing_left_to_deliver_on_is_no_channel(lea, organisation):
