@@ -3,8 +3,10 @@
 trigger modules registers their kinds, their settings and their `@on_event` handlers;
 the time-based ones are scanned by `manage.py run_engagement_triggers`."""
 
-from parcours.engagement.services import campaigns  # noqa: F401  (registers `campaign`)
-from parcours.engagement.services import policy  # noqa: F401  (registers `coach_backoff_alert`)
+from parcours.engagement.services import (
+    campaigns,  # noqa: F401  (registers `campaign`)
+    policy,  # noqa: F401  (registers `coach_backoff_alert`)
+)
 from parcours.engagement.triggers import (  # noqa: F401
     appointment_reminder,
     feedback_request,
