@@ -218,6 +218,11 @@ def engagement_page(user: User, organisation: Organisation,
         open_actions=[a for a in actions if not a.is_done])
 
 
+def coach_of(engagement: Engagement, user_id: int) -> User | None:
+    """One of the engagement's coaches, or None."""
+    return User.objects.filter(pk=user_id, coach_links__engagement=engagement).first()
+
+
 def appointment_for(user: User, organisation: Organisation,
                     appointment_id: int) -> tuple[Appointment, Capacity]:
     """An appointment and the viewer's capacity in its engagement; 404 for outsiders."""

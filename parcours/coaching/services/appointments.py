@@ -92,6 +92,16 @@ def _check_closable(appointment: Appointment, engagement: Engagement) -> None:
         raise NotStartedYet()
 
 
+def closing_refusal(appointment: Appointment) -> DomainError | None:
+    """Why the appointment cannot be closed now (said before the coach types anything),
+    or None."""
+    try:
+        _check_closable(appointment, appointment.engagement)
+    except DomainError as error:
+        return error
+    return None
+
+
 @transaction.atomic
 def close_appointment(appointment: Appointment, *, by: User, actual_minutes: int,
                       phase: Phase | None = None, shared_note: str = "",
