@@ -7,7 +7,7 @@ or the `DomainError` into a page; the rules live in `coaching.services.booking` 
 `coaching.services.availability`.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
@@ -205,7 +205,7 @@ def _booking_page(request, organisation, engagement, capacity, *, moving=None):
     days = selectors.open_slot_days(engagement, viewer, first_day=first_day, days=DAYS_SHOWN,
                                     minutes=minutes,
                                     ignoring=moving.pk if moving is not None else None)
-    chosen = request.POST.get("slot", "")
+    chosen = _chosen(request.POST.get("slot", ""))
     return render(request, "coaching/booking/book.html", {
         "organisation": organisation,
         "engagement": engagement,
@@ -240,6 +240,18 @@ def _book_or_move(engagement, moving, *, by, coach, starts_at, minutes, mode, pl
                                                "it and book another coach instead."))
     return services.move_appointment(moving, by=by, starts_at=starts_at, minutes=minutes,
                                      mode=mode, place=place or None)
+
+
+def _chosen(value: str) -> str:
+    """The slot posted, written as the page writes slots (UTC), to tick it again."""
+    coach_id, _sep, moment = value.partition("|")
+    try:
+        starts_at = datetime.fromisoformat(moment)
+    except ValueError:
+        return ""
+    if starts_at.tzinfo is None:
+        return ""
+    return f"{coach_id}|{starts_at.astimezone(UTC).isoformat()}"
 
 
 def _try(action):
