@@ -9,8 +9,9 @@ the `DomainError` into a page or a partial.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -276,11 +277,13 @@ def live_activity(request, organisation, activity_id):
 
 @organisation_page(Permission.RUN_LIVE_ACTIVITIES)
 def live_results(request, organisation, activity_id):
-    """htmx, every second: the results alone (a few small queries, no page around)."""
-    live = live_selectors.live_activity_for(request.user, organisation, activity_id)
-    return render(request, "coaching/live/_results.html", {
+    """htmx, every second: the results alone. Rendered without the layout's context
+    processors (menu, organisations): only the activity and its counts are read."""
+    live = live_selectors.live_activity_for(request.user, organisation, activity_id,
+                                            roles=request.roles)
+    return HttpResponse(render_to_string("coaching/live/_results.html", {
         "results": live_selectors.live_results(live), "kinds": LiveKind,
-    })
+    }))
 
 
 @organisation_page(Permission.RUN_LIVE_ACTIVITIES)

@@ -12,7 +12,8 @@ from parcours.accounts.models import Organisation, User
 from parcours.accounts.selectors import require_permission, roles_in
 from parcours.coaching.models import LiveActivity, LiveAnswer, LiveKind
 from parcours.coaching.services.live import normalise_code
-from parcours.core.roles import Permission
+from parcours.core.errors import NotAllowed
+from parcours.core.roles import Permission, roles_allow
 
 BOARD_NOTES_SHOWN = 200
 CLOUD_SIZES = 5
@@ -41,10 +42,14 @@ def live_activities_of(user: User, organisation: Organisation) -> list[LiveActiv
                 .annotate(answer_count=Count("answers")).order_by("-created_at", "-id")[:100])
 
 
-def live_activity_for(user: User, organisation: Organisation, activity_id: int
-                      ) -> LiveActivity:
-    """One live activity, for someone who runs live activities in the organisation."""
-    require_permission(user, organisation, Permission.RUN_LIVE_ACTIVITIES)
+def live_activity_for(user: User, organisation: Organisation, activity_id: int, *,
+                      roles: frozenset[str] | None = None) -> LiveActivity:
+    """One live activity, for someone who runs live activities in the organisation.
+    `roles`, when the page already read them, saves the screen's polling a query."""
+    if roles is None:
+        roles = require_permission(user, organisation, Permission.RUN_LIVE_ACTIVITIES)
+    if not roles_allow(roles, Permission.RUN_LIVE_ACTIVITIES):
+        raise NotAllowed()
     activity = (LiveActivity.objects.filter(organisation=organisation, pk=activity_id)
                 .select_related("session").first())
     if activity is None:
