@@ -117,6 +117,14 @@ class VariantResult:
                                                                      ROUND_HALF_UP)
 
     @property
+    def revenue_per_notified(self) -> Decimal | None:
+        """In the currency's units (the cents divided by 100), to the cent."""
+        if not self.notified:
+            return None
+        return (Decimal(self.revenue_cents) / 100 / self.notified).quantize(
+            Decimal("0.01"), ROUND_HALF_UP)
+
+    @property
     def interval(self) -> tuple[Decimal, Decimal] | None:
         """Wilson 95 % interval of the conversion rate, in percent."""
         if not self.notified:
