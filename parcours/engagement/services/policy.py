@@ -143,15 +143,16 @@ def backing_off(notification: Notification, rules: EngagementSettings, *,
 
 def ignored_streak(person: User, length: int, *,
                    exclude: Notification) -> list[Notification] | None:
-    """The person's last `length` sent nudges, newest first, when none was opened or
-    clicked and the person did nothing since the first of them; otherwise None."""
+    """The person's last `length` sent nudges, newest first, when none was opened,
+    clicked or read in the app and the person did nothing since the first of them;
+    otherwise None."""
     last = list(
         Notification.objects.filter(recipient=person, nudge=True, status=NotificationStatus.SENT)
         .exclude(pk=exclude.pk)
         .order_by("-sent_at", "-id")
-        .only("id", "sent_at", "opened_at", "clicked_at")[:length]
+        .only("id", "sent_at", "opened_at", "clicked_at", "read_at")[:length]
     )
-    if len(last) < length or any(n.opened_at or n.clicked_at for n in last):
+    if len(last) < length or any(n.opened_at or n.clicked_at or n.read_at for n in last):
         return None
     # Coming back without the link (typing the address, the app on the phone) counts.
     came_back = (LearningEvent.objects.filter(actor=person, occurred_at__gt=last[-1].sent_at)

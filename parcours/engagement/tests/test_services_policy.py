@@ -145,9 +145,11 @@ def test_the_coach_of_lea_s_coaching_engagement_is_the_one_told(lea, karim, orga
                 .values_list("recipient", flat=True)) == [nadia.pk]
 
 
-def test_an_opened_nudge_breaks_the_streak(lea, karim, organisation):
+@pytest.mark.parametrize("reaction", ["opened_at", "clicked_at", "read_at"])
+def test_a_nudge_opened_clicked_or_read_in_the_app_breaks_the_streak(lea, karim, organisation,
+                                                                     reaction):
     first, _second, _third = ignored_three(lea, organisation)
-    Notification.objects.filter(pk=first.pk).update(opened_at=first.sent_at)
+    Notification.objects.filter(pk=first.pk).update(**{reaction: first.sent_at})
 
     assert decide(planned(lea, organisation), now=NOW).action == "send"
     assert not Notification.objects.filter(kind="coach_backoff_alert").exists()
