@@ -129,7 +129,8 @@ def _coach_of(engagement: Engagement, coach: User | int | None) -> User:
     return found
 
 
-def _length(engagement: Engagement, minutes) -> int:
+def require_length(engagement: Engagement, minutes) -> int:
+    """The length, if the engagement allows it (also what the slot listings check)."""
     if (not isinstance(minutes, int) or isinstance(minutes, bool)
             or not engagement.min_minutes <= minutes <= engagement.max_minutes):
         raise LengthOutOfRange(_("Choose a length from %(min)s to %(max)s minutes.") % {
@@ -247,7 +248,7 @@ def book_appointment(engagement: Engagement, *, by: User, coach: User | int,
     capacity = _capacity(engagement, by)
     _require_active(engagement)
     coach = _coach_of(engagement, coach)
-    minutes = _length(engagement, minutes)
+    minutes = require_length(engagement, minutes)
     starts_at = _start(starts_at)
     mode = _mode(mode)
     ends_at = starts_at + timedelta(minutes=minutes)
@@ -296,7 +297,7 @@ def move_appointment(appointment: Appointment, *, by: User, starts_at: datetime,
     engagement = appointment.engagement
     if minutes is None:
         minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
-    minutes = _length(engagement, minutes)
+    minutes = require_length(engagement, minutes)
     starts_at = _start(starts_at)
     mode = _mode(appointment.mode if mode is None else mode)
     ends_at = starts_at + timedelta(minutes=minutes)
