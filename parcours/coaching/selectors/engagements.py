@@ -7,13 +7,13 @@ timeline sources. Each with its access check; the hot ones in a fixed number of 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Organisation, User
-from parcours.accounts.selectors import require_permission
+from parcours.accounts.selectors import require_permission, roles_in
 from parcours.coaching import hours
 from parcours.coaching.models import (
     ActionItem,
@@ -30,7 +30,7 @@ from parcours.coaching.models import (
 from parcours.coaching.selectors import Capacity, capacity_in, engagement_for
 from parcours.coaching.selectors.notes import notes_for
 from parcours.coaching.timeline import TimelineEntry, timeline_source
-from parcours.core.roles import ROLE_PERMISSIONS, Permission
+from parcours.core.roles import ROLE_PERMISSIONS, Permission, roles_allow
 
 OPEN_ACTIONS_SHOWN = 5
 LIST_PAGE_SIZE = 100
@@ -152,6 +152,36 @@ def my_engagements(user: User, organisation: Organisation) -> list[EngagementRow
     return [EngagementRow(engagement=e, budget=hours.budget_of(e),
                           coaches=[link.coach for link in e.coach_links.all()])
             for e in engagements]
+
+
+def engagements_visible_to(user: User, organisation: Organisation) -> list[EngagementRow]:
+    """Every engagement of the organisation for managers; for anyone else those they
+    coach (with `coach_beneficiaries`) and their own as beneficiary. Three queries."""
+    roles = roles_in(user, organisation)
+    engagements = Engagement.objects.filter(organisation=organisation)
+    if not roles_allow(roles, Permission.MANAGE_COACHING):
+        mine = Q(beneficiary=user)
+        if roles_allow(roles, Permission.COACH_BENEFICIARIES):
+            mine |= Q(pk__in=EngagementCoach.objects.filter(coach=user).values("engagement"))
+        engagements = engagements.filter(mine)
+    links = EngagementCoach.objects.select_related("coach").order_by("-lead", "id")
+    page = (hours.with_used_minutes(engagements)
+            .select_related("engagement_type", "beneficiary")
+            .prefetch_related(Prefetch("coach_links", queryset=links))
+            .order_by("status", "-starts_on", "-id")[:LIST_PAGE_SIZE])
+    return [EngagementRow(engagement=e, budget=hours.budget_of(e),
+                          coaches=[link.coach for link in e.coach_links.all()])
+            for e in page]
+
+
+def type_of_organisation(organisation: Organisation, type_id: int) -> EngagementType | None:
+    return EngagementType.objects.filter(organisation=organisation, pk=type_id).first()
+
+
+def members_with_ids(organisation: Organisation, user_ids: list[int]) -> dict[int, User]:
+    """Members of the organisation among these ids, by id."""
+    return {user.pk: user for user in members_of_organisation(organisation)
+            .filter(pk__in=user_ids)}
 
 
 # --- The engagement page -------------------------------------------------------------------
