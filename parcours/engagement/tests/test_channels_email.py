@@ -3,10 +3,13 @@ and the digest that groups what can wait."""
 
 import smtplib
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
+from django.utils import timezone
 
 from parcours.accounts.tests.factories import member
 from parcours.engagement import tracking
@@ -164,4 +167,16 @@ def test_a_digest_that_fails_is_kept_for_the_next_one(organisation, lea, channel
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_digests("daily", now=NOW + timedelta(days=1)).items == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_digest_command_sends_the_weekly_ones(organisation, lea, channels_chosen):
+    channels_chosen["channels"] = ("digest",)
+    NotificationSchedule.objects.create(user=lea, digest="weekly")
+    send_to(lea, organisation, when=timezone.now())
+    out = StringIO()
+
+    call_command("send_digests", "--frequency", "weekly", stdout=out)
+
+    assert out.getvalue().startswith("1 digests sent (1 messages)")
     assert len(mail.outbox) == 1

@@ -2,10 +2,12 @@
 failures that last end up where administrators see them."""
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 
 from parcours.accounts.tests.factories import member
 from parcours.core.errors import Conflict, NotAllowed
@@ -33,6 +35,7 @@ from parcours.engagement.services.dispatch import (
     retry_delivery,
 )
 from parcours.engagement.services.outbox import notify
+from parcours.engagement.tasks import dispatch_notifications
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -402,3 +405,25 @@ def test_the_fake_mailbox_is_the_one_in_use(mailbox, organisation, lea, decision
     dispatch_due(now=NOW)
     deliver_pending(now=NOW)
     assert len(mailbox.inbox) == 1 and mail.outbox == []
+
+
+def test_the_worker_command_sends_what_is_due_in_one_round(organisation, lea, decisions,
+                                                           mailbox):
+    plan(lea, organisation, "k1", deliver_after=None)
+    out = StringIO()
+
+    call_command("dispatch_notifications", "--once", stdout=out)
+
+    assert "sent 1" in out.getvalue() and "delivered 1" in out.getvalue()
+    assert len(mailbox.inbox) == 1
+
+
+def test_the_dispatch_task_does_the_same_through_the_queue(organisation, lea, decisions,
+                                                           mailbox, run_tasks):
+    plan(lea, organisation, "k1", deliver_after=None)
+
+    dispatch_notifications.enqueue()
+    run_tasks()
+
+    assert Notification.objects.get().status == "sent"
+    assert len(mailbox.inbox) == 1
