@@ -4,10 +4,16 @@ a valid quiet period, who may change what) live in `services.preferences`."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.engagement.models import PREFERENCE_CHANNELS, Category, DigestFrequency
+from parcours.engagement.models import PREFERENCE_CHANNELS, Category, Channel, DigestFrequency
 from parcours.engagement.services.preferences import Preferences
 
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
+# Column headings short enough for a phone; each checkbox's own label says it in full.
+COLUMN_HEADINGS = {
+    Channel.IN_APP: _("In the app"),
+    Channel.EMAIL: _("Email"),
+    Channel.PUSH: _("Push"),
+}
 
 
 def cell_name(category: str, channel: str) -> str:
@@ -49,7 +55,7 @@ class PreferencesForm(forms.Form):
                 for category in Category]
 
     def channel_labels(self) -> list[str]:
-        return [channel.label for channel in PREFERENCE_CHANNELS]
+        return [COLUMN_HEADINGS[channel] for channel in PREFERENCE_CHANNELS]
 
     def choices(self) -> dict[tuple[str, str], bool]:
         return {(category.value, channel.value):
