@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.template import Context, Template, TemplateSyntaxError
+from django.template.base import Lexer, TokenType
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,12 @@ def configure_trigger(organisation: Organisation, name: str, *, by: User,
 def check_template(source: str, *, sample: Mapping[str, Any] | None = None) -> str:
     """The text rendered with sample values, or TemplateInvalid saying what is wrong
     (an unclosed `{{`, an unknown tag or filter)."""
+    # Django reads an unclosed `{{ name` as plain text: the learner would get it as is.
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.TEXT and any(
+                mark in token.contents for mark in ("{{", "}}", "{%", "%}")):
+            raise TemplateInvalid(gettext(
+                "A variable or a tag is not closed: write each variable as {{ name }}."))
     try:
         template = Template(source)
     except TemplateSyntaxError as error:
