@@ -5,7 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.engagement.models import PREFERENCE_CHANNELS, Category, Channel, DigestFrequency
-from parcours.engagement.services.preferences import Preferences
+from parcours.engagement.services.preferences import (
+    MAX_BACKOFF_AFTER,
+    MAX_NUDGES_PER_WEEK,
+    Preferences,
+)
 
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
 # Column headings short enough for a phone; each checkbox's own label says it in full.
@@ -61,3 +65,20 @@ class PreferencesForm(forms.Form):
         return {(category.value, channel.value):
                 self.cleaned_data[cell_name(category, channel)]
                 for category in Category for channel in PREFERENCE_CHANNELS}
+
+
+class SendingRulesForm(forms.Form):
+    """An organisation's sending defaults (managers)."""
+
+    default_send_hour = forms.TypedChoiceField(
+        label=_("Default sending hour"), choices=HOURS, coerce=int,
+        help_text=_("Nudges go out at this hour of each person's day until the engine has "
+                    "learned when they are usually active."))
+    nudges_per_week = forms.IntegerField(
+        label=_("Nudges per person per week"), min_value=0, max_value=MAX_NUDGES_PER_WEEK,
+        help_text=_("Over any seven days. Messages people need (a session moved, an "
+                    "appointment) are never counted."))
+    backoff_after = forms.IntegerField(
+        label=_("Back off after this many ignored nudges"), min_value=1,
+        max_value=MAX_BACKOFF_AFTER,
+        help_text=_("The engine then stops nudging the person and tells their coach."))

@@ -6,4 +6,5 @@ from parcours.engagement import views_preferences as views
 
 urlpatterns = [
     path("notifications/preferences/", views.preferences, name="preferences"),
+    path("o/<slug:org_slug>/nudges/sending-rules/", views.sending_rules, name="sending_rules"),
 ]

@@ -13,16 +13,18 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from parcours.accounts.models import User
-from parcours.accounts.selectors import organisations_of
+from parcours.accounts.models import Organisation, User
+from parcours.accounts.selectors import organisations_of, require_permission
 from parcours.core.errors import DomainError, NotAllowed
 from parcours.core.events import record_event
 from parcours.core.models import Verb
+from parcours.core.roles import Permission
 from parcours.engagement.models import (
     PREFERENCE_CHANNELS,
     Category,
     Channel,
     DigestFrequency,
+    EngagementSettings,
     NotificationPreference,
     NotificationSchedule,
 )
@@ -224,6 +226,35 @@ def save_preferences(user: User, *, choices: Mapping[tuple[str, str], bool],
     for category, channels in switched_off.items():
         _record_opt_out(user, category, channels)
     return preferences_of(user)
+
+
+# An upper bound that still protects people from an organisation that sets a typo (70).
+MAX_NUDGES_PER_WEEK = 14
+MAX_BACKOFF_AFTER = 10
+
+
+@transaction.atomic
+def update_sending_rules(organisation: Organisation, *, default_send_hour: int,
+                         nudges_per_week: int, backoff_after: int,
+                         by: User) -> EngagementSettings:
+    """Set the organisation's sending defaults: the hour nudges go out while a person's
+    own active hour is unknown, the weekly cap, and when the engine backs off."""
+    require_permission(by, organisation, Permission.MANAGE_NUDGES)
+    if not 0 <= default_send_hour <= 23:
+        raise InvalidPreference(_("The sending hour is a whole hour from 0 to 23."))
+    if not 0 <= nudges_per_week <= MAX_NUDGES_PER_WEEK:
+        raise InvalidPreference(_("Allow from 0 to %(max)d nudges per week.")
+                                % {"max": MAX_NUDGES_PER_WEEK})
+    if not 1 <= backoff_after <= MAX_BACKOFF_AFTER:
+        raise InvalidPreference(_("Back off after 1 to %(max)d ignored nudges.")
+                                % {"max": MAX_BACKOFF_AFTER})
+    rules, _created = EngagementSettings.objects.select_for_update().get_or_create(
+        organisation=organisation)
+    rules.default_send_hour = default_send_hour
+    rules.nudges_per_week = nudges_per_week
+    rules.backoff_after = backoff_after
+    rules.save()
+    return rules
 
 
 def _save_schedule(schedule: NotificationSchedule) -> NotificationSchedule:

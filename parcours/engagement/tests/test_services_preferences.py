@@ -22,7 +22,9 @@ from parcours.engagement.services.preferences import (
     set_digest,
     set_preference,
     set_quiet_hours,
+    update_sending_rules,
 )
+from parcours.engagement.timing import engagement_settings_for
 
 
 def opt_outs(person):
@@ -180,3 +182,44 @@ def test_nobody_else_changes_lea_s_settings_not_even_her_manager(lea, sophie, os
 
     assert not NotificationPreference.objects.exists()
     assert not NotificationSchedule.objects.exists()
+
+
+# --- The organisation's sending rules ---------------------------------------------------
+
+
+def test_sophie_sets_her_organisation_s_sending_rules(sophie, organisation):
+    update_sending_rules(organisation, default_send_hour=9, nudges_per_week=3,
+                         backoff_after=4, by=sophie)
+
+    rules = engagement_settings_for(organisation)
+    assert (rules.default_send_hour, rules.nudges_per_week, rules.backoff_after) == (9, 3, 4)
+
+
+def test_an_organisation_that_never_chose_follows_the_settings(organisation, settings):
+    settings.NUDGES_PER_WEEK = 5
+
+    rules = engagement_settings_for(organisation)
+
+    assert (rules.default_send_hour, rules.nudges_per_week, rules.backoff_after) == (18, 5, 3)
+    assert rules.pk is None
+
+
+@pytest.mark.parametrize("values", [
+    {"default_send_hour": 24, "nudges_per_week": 2, "backoff_after": 3},
+    {"default_send_hour": 9, "nudges_per_week": 70, "backoff_after": 3},
+    {"default_send_hour": 9, "nudges_per_week": 2, "backoff_after": 0},
+])
+def test_sending_rules_out_of_bounds_are_refused(sophie, organisation, values):
+    with pytest.raises(InvalidPreference):
+        update_sending_rules(organisation, by=sophie, **values)
+
+    assert engagement_settings_for(organisation).pk is None
+
+
+def test_only_people_who_manage_nudges_set_the_sending_rules(lea, karim, oscar, organisation):
+    for person in (lea, karim, oscar):
+        with pytest.raises(NotAllowed):
+            update_sending_rules(organisation, default_send_hour=9, nudges_per_week=3,
+                                 backoff_after=4, by=person)
+
+    assert engagement_settings_for(organisation).pk is None
