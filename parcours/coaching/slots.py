@@ -58,13 +58,27 @@ class OpenSlot:
     place: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Window:
-    starts_at: datetime
-    ends_at: datetime
+    starts: int  # minutes since the epoch, UTC
+    ends: int
     modes: tuple[str, ...]
     place: str
-    zone: zoneinfo.ZoneInfo
+    offset: int  # the coach's UTC offset then, in minutes: the grid follows their clock
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _minutes(moment: datetime, *, down: bool = False) -> int:
+    """Minutes since the epoch, rounded up (or down) to the minute: the loop below runs
+    on integers, which is what keeps 20 coaches over 8 weeks well under 200 ms."""
+    seconds = (moment - _EPOCH).total_seconds()
+    return int(seconds // 60) if down else int(-(-seconds // 60))
+
+
+def _moment(minutes: int) -> datetime:
+    return _EPOCH + timedelta(minutes=minutes)
 
 
 def open_slots(coaches: Iterable, *, start: datetime, end: datetime, length_minutes: int,
@@ -93,7 +107,7 @@ def open_slots(coaches: Iterable, *, start: datetime, end: datetime, length_minu
         earliest = max(start, now + timedelta(hours=engagement_rules.notice_hours))
 
     windows: dict[int, list[_Window]] = defaultdict(list)
-    blocked: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    blocked: dict[int, list[tuple[int, int]]] = defaultdict(list)
 
     weekly = WeeklyAvailability.objects.filter(coach_id__in=coach_ids)
     exceptions = AvailabilityException.objects.filter(
@@ -106,37 +120,49 @@ def open_slots(coaches: Iterable, *, start: datetime, end: datetime, length_minu
         windows[period.coach_id].extend(_expand(period, start, end + length))
     for exception in exceptions:
         if exception.kind == ExceptionKind.EXTRA:
+            zone = _zone(exception.coach_zone)
             windows[exception.coach_id].append(_Window(
-                exception.starts_at, exception.ends_at, tuple(exception.modes),
-                exception.place, _zone(exception.coach_zone)))
+                _minutes(exception.starts_at), _minutes(exception.ends_at),
+                tuple(exception.modes), exception.place, _offset(exception.starts_at, zone)))
         else:
-            blocked[exception.coach_id].append((exception.starts_at, exception.ends_at))
+            blocked[exception.coach_id].append((_minutes(exception.starts_at, down=True),
+                                                _minutes(exception.ends_at)))
     appointments = (Appointment.objects
                     .filter(coach_id__in=coach_ids, status=AppointmentStatus.BOOKED,
                             starts_at__lt=end + length + buffer, ends_at__gt=start - buffer)
                     .values_list("pk", "coach_id", "starts_at", "ends_at"))
+    pad = engagement_rules.buffer_minutes
     for pk, coach_id, starts_at, ends_at in appointments:
         if pk != ignoring:
-            blocked[coach_id].append((starts_at - buffer, ends_at + buffer))
+            blocked[coach_id].append((_minutes(starts_at, down=True) - pad,
+                                      _minutes(ends_at) + pad))
 
-    found: dict[tuple[datetime, int], OpenSlot] = {}
-    step = timedelta(minutes=grid_minutes)
+    first, stop, span = _minutes(earliest), _minutes(end), length_minutes
+    found: list[tuple[int, int, tuple[str, ...], str]] = []
     for coach_id in coach_ids:
         busy = _merged(blocked[coach_id])
         busy_starts = [interval[0] for interval in busy]
+        offered: dict[int, tuple[tuple[str, ...], str]] = {}
         for window in windows[coach_id]:
-            moment = _on_grid(max(window.starts_at, earliest), window.zone, grid_minutes)
-            while moment < end and moment + length <= window.ends_at:
-                if not _overlaps(busy, busy_starts, moment, moment + length):
-                    key = (moment, coach_id)
-                    known = found.get(key)
-                    modes = window.modes if known is None else tuple(
-                        mode for mode in ("in_person", "phone", "video")
-                        if mode in known.modes or mode in window.modes)
-                    found[key] = OpenSlot(coach_id, moment, moment + length, modes,
-                                          known.place if known and known.place else window.place)
-                moment += step
-    return [found[key] for key in sorted(found)]
+            moment = max(window.starts, first)
+            moment += -(moment + window.offset) % grid_minutes  # onto the coach's grid
+            while moment < stop and moment + span <= window.ends:
+                index = bisect_left(busy_starts, moment + span)
+                if index == 0 or busy[index - 1][1] <= moment:
+                    known = offered.get(moment)
+                    if known is None:
+                        offered[moment] = (window.modes, window.place)
+                    else:  # two windows overlap: offer what either offers
+                        offered[moment] = (
+                            tuple(mode for mode in ("in_person", "phone", "video")
+                                  if mode in known[0] or mode in window.modes),
+                            known[1] or window.place)
+                moment += grid_minutes
+        found.extend((moment, coach_id, modes, place)
+                     for moment, (modes, place) in offered.items())
+    found.sort(key=lambda row: (row[0], row[1]))
+    return [OpenSlot(coach_id, _moment(moment), _moment(moment + span), modes, place)
+            for moment, coach_id, modes, place in found]
 
 
 def _expand(period: WeeklyAvailability, start: datetime, end: datetime) -> list[_Window]:
@@ -149,12 +175,17 @@ def _expand(period: WeeklyAvailability, start: datetime, end: datetime) -> list[
     occurrences = []
     modes = tuple(period.modes)
     while day <= last:
-        opens = datetime.combine(day, period.start_time, tzinfo=zone).astimezone(UTC)
-        closes = datetime.combine(day, period.end_time, tzinfo=zone).astimezone(UTC)
+        opens = datetime.combine(day, period.start_time, tzinfo=zone)
+        closes = datetime.combine(day, period.end_time, tzinfo=zone)
         if closes > start and opens < end:
-            occurrences.append(_Window(opens, closes, modes, period.place, zone))
+            occurrences.append(_Window(_minutes(opens), _minutes(closes), modes, period.place,
+                                       _offset(opens, zone)))
         day += timedelta(days=7)
     return occurrences
+
+
+def _offset(moment: datetime, zone) -> int:
+    return int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
@@ -164,31 +195,12 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
         return timezone.get_default_timezone()
 
 
-def _on_grid(moment: datetime, zone: zoneinfo.ZoneInfo, grid_minutes: int) -> datetime:
-    """The first moment at or after `moment` whose local minutes are a multiple of the
-    grid (09:00, 09:30 … for 30), so that slots read well on the coach's clock."""
-    local = moment.astimezone(zone)
-    minutes = local.hour * 60 + local.minute
-    late = minutes % grid_minutes
-    if late == 0 and local.second == 0 and local.microsecond == 0:
-        return moment
-    rounded = moment - timedelta(seconds=local.second, microseconds=local.microsecond)
-    return rounded + timedelta(minutes=grid_minutes - late)
-
-
-def _merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    merged: list[tuple[datetime, datetime]] = []
+def _merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
     for begin, finish in sorted(intervals):
         if merged and begin <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
         else:
             merged.append((begin, finish))
     return merged
-
-
-def _overlaps(busy: list[tuple[datetime, datetime]], busy_starts: list[datetime],
-              begin: datetime, finish: datetime) -> bool:
-    """Whether [begin, finish) meets a busy interval; touching is not overlapping."""
-    index = bisect_left(busy_starts, finish)
-    return index > 0 and busy[index - 1][1] > begin
 
