@@ -1,23 +1,32 @@
-"""The caller's notification settings: `GET/PUT /api/v1/me/notification-preferences`.
+"""The caller's notification settings (`GET/PUT /api/v1/me/notification-preferences`)
+and an organisation's sending rules for managers
+(`GET/PUT /api/v1/organisations/{slug}/sending-rules`).
 
-Thin over `services.preferences`, which the settings page uses too.
+Thin over `services.preferences`, which the pages use too.
 """
 
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import field_validator
 
+from parcours.accounts.models import Organisation
+from parcours.accounts.selectors import organisation_for
 from parcours.api import schemas
-from parcours.engagement.models import PREFERENCE_CHANNELS, Category
+from parcours.api.errors import OutsideOrganisation
+from parcours.engagement.models import PREFERENCE_CHANNELS, Category, EngagementSettings
 from parcours.engagement.services.preferences import (
+    MAX_BACKOFF_AFTER,
+    MAX_NUDGES_PER_WEEK,
     InvalidPreference,
     Preferences,
     preferences_of,
     save_preferences,
+    sending_rules_of,
+    update_sending_rules,
 )
 
 router = Router(tags=["notifications"])
@@ -105,3 +114,45 @@ def put_preferences(request: HttpRequest, payload: PreferencesIn):
     except InvalidPreference as refusal:
         raise HttpError(422, str(refusal.message)) from refusal
     return _out(saved)
+
+
+class SendingRules(Schema):
+    default_send_hour: int = Field(ge=0, le=23, description="Local hour nudges go out while "
+                                   "a person's most active hour is not known.")
+    nudges_per_week: int = Field(ge=0, le=MAX_NUDGES_PER_WEEK,
+                                 description="Nudges per person over any seven days.")
+    backoff_after: int = Field(ge=1, le=MAX_BACKOFF_AFTER, description="Ignored nudges in a "
+                               "row after which the engine stops and tells the coach.")
+
+
+def _organisation(request: HttpRequest, slug: str) -> Organisation:
+    try:
+        return organisation_for(request.auth, slug)
+    except Http404 as outside:
+        raise OutsideOrganisation() from outside
+
+
+def _rules_out(rules: EngagementSettings) -> dict:
+    return {"default_send_hour": rules.default_send_hour,
+            "nudges_per_week": rules.nudges_per_week,
+            "backoff_after": rules.backoff_after}
+
+
+@router.get("/organisations/{slug}/sending-rules",
+            response={200: SendingRules, 401: schemas.Error, 403: schemas.Error},
+            summary="The organisation's sending rules", operation_id="get_sending_rules")
+def get_sending_rules(request: HttpRequest, slug: str):
+    """Default sending hour, weekly cap on nudges and back-off (`manage_nudges`)."""
+    organisation = _organisation(request, slug)
+    return _rules_out(sending_rules_of(organisation, viewer=request.auth))
+
+
+@router.put("/organisations/{slug}/sending-rules",
+            response={200: SendingRules, 401: schemas.Error, 403: schemas.Error,
+                      422: schemas.Error},
+            summary="Change the organisation's sending rules",
+            operation_id="put_sending_rules")
+def put_sending_rules(request: HttpRequest, slug: str, payload: SendingRules):
+    organisation = _organisation(request, slug)
+    rules = update_sending_rules(organisation, by=request.auth, **payload.model_dump())
+    return _rules_out(rules)

@@ -233,6 +233,14 @@ MAX_NUDGES_PER_WEEK = 14
 MAX_BACKOFF_AFTER = 10
 
 
+def sending_rules_of(organisation: Organisation, *, viewer: User) -> EngagementSettings:
+    """The organisation's sending defaults, for the people who manage nudges."""
+    from parcours.engagement.timing import engagement_settings_for  # timing reads models only
+
+    require_permission(viewer, organisation, Permission.MANAGE_NUDGES)
+    return engagement_settings_for(organisation)
+
+
 @transaction.atomic
 def update_sending_rules(organisation: Organisation, *, default_send_hour: int,
                          nudges_per_week: int, backoff_after: int,

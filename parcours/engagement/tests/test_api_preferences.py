@@ -100,3 +100,42 @@ def test_oscar_changes_only_his_own_settings(api_as, oscar, lea):
 
     assert preferences_of(lea).enabled(Category.REWARDS, "in_app")
     assert not preferences_of(oscar).enabled(Category.REWARDS, "in_app")
+
+
+# --- The organisation's sending rules ---------------------------------------------------
+
+RULES = "/api/v1/organisations/cap-avenir/sending-rules"
+
+
+def test_sophie_reads_and_changes_the_sending_rules(api_as, sophie, organisation):
+    caller = api_as(sophie)
+
+    before = caller.get(RULES).json()
+    response = caller.put(RULES, {"default_send_hour": 9, "nudges_per_week": 3,
+                                  "backoff_after": 4})
+
+    assert before == {"default_send_hour": 18, "nudges_per_week": 2, "backoff_after": 3}
+    assert response.status_code == 200
+    assert caller.get(RULES).json() == {"default_send_hour": 9, "nudges_per_week": 3,
+                                        "backoff_after": 4}
+
+
+def test_sending_rules_out_of_bounds_get_422(api_as, sophie):
+    response = api_as(sophie).put(RULES, {"default_send_hour": 9, "nudges_per_week": 70,
+                                          "backoff_after": 4})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "nudges_per_week"
+
+
+@pytest.mark.parametrize("person", ["lea", "karim", "oscar"])
+def test_only_managers_of_the_organisation_see_or_change_the_rules(api_as, request, person):
+    caller = api_as(request.getfixturevalue(person))
+
+    assert caller.get(RULES).status_code == 403
+    assert caller.put(RULES, {"default_send_hour": 9, "nudges_per_week": 3,
+                              "backoff_after": 4}).status_code == 403
+
+
+def test_an_anonymous_caller_cannot_read_the_rules(client, organisation):
+    assert client.get(RULES).status_code == 401
