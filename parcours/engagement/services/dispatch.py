@@ -35,7 +35,7 @@ from itertools import groupby
 from typing import Literal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +116,20 @@ class DeliveryReport:
 def dispatch_due(*, now: datetime | None = None, limit: int = 500) -> DispatchReport:
     """Decide and start delivering up to `limit` due notifications, in one transaction."""
     now = now or timezone.now()
+    try:
+        return _dispatch_round(now, limit, careful=False)
+    except _PolicyBrokeTheTransaction:
+        # A database error inside the policy aborts the whole transaction (PostgreSQL):
+        # run the round again with a savepoint around each decision, so that the one
+        # notification that causes it is deferred instead of blocking the queue.
+        return _dispatch_round(now, limit, careful=True)
+
+
+class _PolicyBrokeTheTransaction(Exception):
+    pass
+
+
+def _dispatch_round(now: datetime, limit: int, *, careful: bool) -> DispatchReport:
     report = DispatchReport()
     decide = _policy()
     with transaction.atomic():
@@ -131,7 +145,7 @@ def dispatch_due(*, now: datetime | None = None, limit: int = 500) -> DispatchRe
         to_send: list[tuple[Notification, list[str]]] = []
         suppressed, deferred = [], []
         for notification in batch:
-            decision = _decide(decide, notification, now)
+            decision = _decide(decide, notification, now, careful=careful)
             if decision is None:
                 notification.deliver_after = now + DEFAULT_DEFER
                 deferred.append(notification)
@@ -166,15 +180,25 @@ def dispatch_due(*, now: datetime | None = None, limit: int = 500) -> DispatchRe
     return report
 
 
-def _decide(decide, notification: Notification, now: datetime):
-    """The policy's decision, or None when it failed for this notification. A savepoint
-    keeps one bad row from rolling back (and blocking) the whole batch."""
+def _decide(decide, notification: Notification, now: datetime, *, careful: bool):
+    """The policy's decision, or None when it failed for this notification (logged), so
+    that one bad row does not block the queue.
+
+    Savepoints cost two round trips per notification, so the usual round has none: a
+    Python error leaves the transaction usable, and only a database error needs the
+    careful round, each decision in its own savepoint."""
     try:
-        with transaction.atomic():
-            return decide(notification, now=now)
+        if careful:
+            with transaction.atomic():
+                return decide(notification, now=now)
+        return decide(notification, now=now)
+    except DatabaseError as error:
+        if not careful:
+            raise _PolicyBrokeTheTransaction() from error
+        logger.exception("The policy failed on notification %s; deferred", notification.pk)
     except Exception:
         logger.exception("The policy failed on notification %s; deferred", notification.pk)
-        return None
+    return None
 
 
 def _send(to_send: list[tuple[Notification, list[str]]], now: datetime,

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.db import connection
 
 from parcours.accounts.tests.factories import member
 from parcours.core.errors import Conflict, NotAllowed
@@ -180,6 +181,25 @@ def test_a_policy_failing_on_one_notification_does_not_hold_up_the_others(
     assert (report.sent, report.failed_decisions) == (1, 1)
     poison = Notification.objects.get(idempotency_key="poison")
     assert poison.status == "planned" and poison.deliver_after > NOW
+
+
+def test_a_database_error_in_the_policy_defers_that_one_and_sends_the_rest(
+        organisation, lea, monkeypatch):
+    def decide(notification, *, now):
+        if notification.idempotency_key == "poison":
+            with connection.cursor() as cursor:  # aborts the transaction on PostgreSQL
+                cursor.execute("SELECT * FROM no_such_table")
+        return LocalDecision("send", channels=("in_app",))
+
+    monkeypatch.setattr(dispatch, "_policy", lambda: decide)
+    plan(lea, organisation, "poison")
+    plan(lea, organisation, "fine")
+
+    report = dispatch_due(now=NOW)
+
+    assert (report.sent, report.failed_decisions) == (1, 1)
+    assert Notification.objects.get(idempotency_key="fine").status == "sent"
+    assert Notification.objects.get(idempotency_key="poison").deliver_after > NOW
 
 
 def test_without_the_policy_part_it_sends_in_the_app_and_by_email(monkeypatch):
