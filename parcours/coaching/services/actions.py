@@ -4,11 +4,12 @@ path when they deserve evidence (the step is inserted by `journeys`' own service
 module never writes journeys' tables)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,10 +17,14 @@ from parcours.accounts.models import User
 from parcours.catalog.models import StepKind
 from parcours.coaching.models import ActionAssignee, ActionItem, Appointment, Engagement
 from parcours.coaching.selectors import Capacity, capacity_in
+from parcours.coaching.selectors.engagements import action_items_due
 from parcours.coaching.services.engagements import require_active, require_coach
 from parcours.core.errors import Conflict, DomainError, NotAllowed
 from parcours.core.events import record_event
 from parcours.core.models import Verb
+from parcours.engagement.kinds import Kind, register_kind
+from parcours.engagement.models.notifications import Category
+from parcours.engagement.services.outbox import notify
 from parcours.journeys.selectors import followed_enrolment
 from parcours.journeys.services.adaptations import insert_step
 
@@ -182,3 +187,65 @@ def turn_into_path_step(item: ActionItem, *, by: User, enrolment_id: int, kind: 
     item.path_step = step
     item.save(update_fields=["path_step", "updated_at"])
     return step
+
+
+# --- Reminders of actions due ------------------------------------------------------------
+
+ACTION_DUE = "action_due"
+# An action forgotten for more than a week gets no late reminder: the coach raises it at
+# the next appointment instead.
+DUE_LOOKBACK = timedelta(days=7)
+
+
+def _still_open(notification) -> bool:
+    """Checked just before sending: ticked in the meantime, no reminder."""
+    return ActionItem.objects.filter(pk=notification.context.get("action"),
+                                     done_at__isnull=True).exists()
+
+
+# Registered with the engine at import (coaching/handlers.py imports the selectors, and
+# the pages and API import this module).
+ACTION_DUE_KIND = register_kind(Kind(
+    name=ACTION_DUE, category=Category.COACHING, nudge=False, priority=60,
+    subject=_("Action due: {{ title }}"),
+    body=_("Hello {{ first_name }},\n\n“{{ title }}”, agreed in “{{ engagement_title }}”, "
+           "is due on {{ due_on }}. Tick it done in Parcours once it is."),
+    still_relevant=_still_open,
+))
+
+
+def notify_due_actions(*, today: date | None = None) -> int:
+    """Remind whoever an open action is for (the beneficiary, or the lead coach) on its
+    due date, once per action and date (the idempotency key; `due_notified_on` keeps the
+    scan short). Scheduled daily by the integrator; returns how many were planned."""
+    today = today or timezone.localdate()
+    items = list(action_items_due(today).filter(due_on__gte=today - DUE_LOOKBACK)
+                 .prefetch_related("engagement__coach_links__coach"))
+    planned = 0
+    for item in items:
+        engagement = item.engagement
+        recipient = _recipient(item)
+        with transaction.atomic():
+            if recipient is not None and recipient.is_active:
+                with translation.override(recipient.locale):
+                    due_on = formats.date_format(item.due_on, "SHORT_DATE_FORMAT")
+                notification = notify(
+                    recipient, ACTION_DUE, organisation=engagement.organisation,
+                    key=f"{ACTION_DUE}:{item.pk}:{item.due_on.isoformat()}",
+                    variables={"title": item.title, "engagement_title": engagement.title,
+                               "due_on": due_on},
+                    url=reverse("coaching:engagement",
+                                args=[engagement.organisation.slug, engagement.pk])
+                    + f"#action-{item.pk}",
+                    context={"engagement": engagement.pk, "action": item.pk})
+                planned += notification is not None
+            ActionItem.objects.filter(pk=item.pk).update(due_notified_on=today)
+    return planned
+
+
+def _recipient(item: ActionItem) -> User | None:
+    if item.assignee == ActionAssignee.BENEFICIARY:
+        return item.engagement.beneficiary
+    links = sorted(item.engagement.coach_links.all(), key=lambda link: (not link.lead,
+                                                                        link.pk))
+    return links[0].coach if links else None

@@ -30,8 +30,11 @@ def coaching_actions_panel(context, organisation=None):
     board = open_actions_of(user, organisation, today=timezone.localdate())
     if not board.items:
         return ""
+    # Rendered without the request: the page's context processors have run already, and
+    # running them again would cost queries; the page's CSRF token is passed on.
     return render_to_string("coaching/engagements/_actions_panel.html", {
-        "board": board, "organisation": organisation}, request=request)
+        "board": board, "organisation": organisation,
+        "csrf_token": context.get("csrf_token")})
 
 
 @register.simple_tag(takes_context=True)

@@ -128,3 +128,75 @@ def test_the_dashboard_lists_the_beneficiarys_open_actions_soonest_first(
         board = open_actions_of(lea, organisation, today=date(2026, 12, 2))
     assert board.items == [sooner, item, undated]
     assert open_actions_of(karim, organisation, today=date(2026, 12, 2)).items == []
+
+
+# --- Reminders of actions due ------------------------------------------------------------
+
+
+def test_an_action_due_today_is_notified_once_to_the_beneficiary(engagement, item, lea):
+    from parcours.engagement.models import Notification
+
+    assert services.notify_due_actions(today=date(2026, 12, 4)) == 1
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.kind) == (lea, services.ACTION_DUE)
+    assert "Call two bakers" in notification.subject
+    assert notification.context == {"engagement": engagement.pk, "action": item.pk}
+    assert services.notify_due_actions(today=date(2026, 12, 5)) == 0
+    assert Notification.objects.count() == 1
+
+
+def test_a_coachs_action_goes_to_the_lead_coach(engagement, karim):
+    from parcours.engagement.models import Notification
+
+    services.create_action_item(engagement, by=karim, title="Send the test",
+                                assignee=ActionAssignee.COACH, due_on=date(2026, 12, 4))
+    services.notify_due_actions(today=date(2026, 12, 4))
+    assert Notification.objects.get().recipient == karim
+
+
+def test_no_reminder_for_an_action_done_not_yet_due_or_long_forgotten(engagement, item, lea,
+                                                                      karim):
+    from parcours.engagement.models import Notification
+
+    assert services.notify_due_actions(today=date(2026, 12, 3)) == 0
+    services.create_action_item(engagement, by=karim, title="Old", due_on=date(2026, 11, 1))
+    services.tick_action_item(item, by=lea)
+    assert services.notify_due_actions(today=date(2026, 12, 4)) == 0
+    assert not Notification.objects.exists()
+
+
+def test_a_reminder_planned_but_ticked_before_sending_is_no_longer_relevant(item, lea):
+    from parcours.engagement.models import Notification
+
+    services.notify_due_actions(today=date(2026, 12, 4))
+    notification = Notification.objects.get()
+    assert services.ACTION_DUE_KIND.still_relevant(notification)
+    services.tick_action_item(item, by=lea)
+    assert not services.ACTION_DUE_KIND.still_relevant(notification)
+
+
+# --- The beneficiary's dashboard panel ---------------------------------------------------
+
+
+def test_the_dashboard_panel_shows_open_actions_in_one_query(rf, organisation, item, lea,
+                                                               django_assert_num_queries):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = lea
+    template = Template("{% load coaching_panels %}{% coaching_actions_panel %}")
+    with django_assert_num_queries(1):
+        html = template.render(Context({"request": request, "organisation": organisation,
+                                        "csrf_token": "a-token"}))
+    assert "Call two bakers" in html and "a-token" in html
+    assert f"/coaching/actions/{item.pk}/tick/" in html
+
+
+def test_the_dashboard_panel_is_empty_without_open_actions(rf, organisation, karim):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = karim
+    template = Template("{% load coaching_panels %}{% coaching_actions_panel %}")
+    assert template.render(Context({"request": request,
+                                    "organisation": organisation})).strip() == ""
