@@ -16,7 +16,8 @@ from parcours.core.events import on_event
 from parcours.core.models import LearningEvent, Verb
 from parcours.engagement.kinds import Kind, register_kind
 from parcours.engagement.models import Category
-from parcours.engagement.triggers.base import Trigger, emit, params_for, register_trigger
+from parcours.engagement.services.outbox import Planned, notify_many
+from parcours.engagement.triggers.base import Trigger, params_for, register_trigger
 from parcours.journeys.models import Enrolment
 
 NAME = "new_content"
@@ -53,14 +54,16 @@ def programme_published(event: LearningEvent) -> None:
     learners = interested_learners(event)
     url = reverse("catalog:programme", args=[programme.organisation.slug, programme.pk])
     version = event.context.get("version", programme.version)
-    for learner in User.objects.filter(pk__in=learners).order_by("pk"):
-        emit(learner, NAME, organisation=programme.organisation,
-             key=f"{NAME}:{programme.pk}:v{version}:{learner.pk}",
-             variables={"programme_title": programme.title,
-                        "enrolled": learners[learner.pk]},
-             url=url,
-             context={"programme": programme.pk, "conversion_verb": "enrolled",
-                      "conversion_object": f"catalog.programme:{programme.pk}"})
+    # A programme may concern thousands of learners: one INSERT per batch, not per person.
+    notify_many(
+        Planned(learner, NAME, programme.organisation,
+                key=f"{NAME}:{programme.pk}:v{version}:{learner.pk}",
+                variables={"programme_title": programme.title,
+                           "enrolled": learners[learner.pk]},
+                url=url,
+                context={"programme": programme.pk, "conversion_verb": "enrolled",
+                         "conversion_object": f"catalog.programme:{programme.pk}"})
+        for learner in User.objects.filter(pk__in=learners, is_active=True).order_by("pk"))
 
 
 register_kind(Kind(
