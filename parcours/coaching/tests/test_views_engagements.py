@@ -309,3 +309,91 @@ def test_a_coach_adds_an_action(client, engagement, karim):
         "title": "Visit the job fair", "assignee": "beneficiary", "due_on": "", "detail": ""})
     assert response.status_code == 302
     assert engagement.action_items.get(title="Visit the job fair")
+
+
+def test_note_text_is_sanitised_markdown(client, engagement, karim, lea):
+    write_note(engagement, by=karim, visibility=NoteVisibility.SHARED,
+               body="**Strong** <script>alert(1)</script> [x](javascript:alert(1))")
+    page = as_(client, lea).get(url("engagement", engagement.pk)).content.decode()
+    assert "<strong>Strong</strong>" in page
+    assert "<script>alert(1)</script>" not in page
+    assert 'href="javascript:' not in page
+
+
+def test_the_manager_sees_the_engagement_and_assigns_a_coach(client, organisation, engagement,
+                                                             sophie, karim):
+    second = member(organisation, "coach", display_name="Nadia Coach")
+    as_(client, sophie)
+    page = client.get(url("engagement", engagement.pk)).content.decode()
+    assert "Nadia Coach" in page  # offered in the coach picker
+    client.post(url("engagement_coach_add", engagement.pk), {"coach": second.pk})
+    assert set(engagement.coaches.all()) == {karim, second}
+    client.post(url("engagement_coach_remove", engagement.pk, karim.pk))
+    assert list(engagement.coaches.all()) == [second]
+
+
+def test_a_coach_cannot_assign_coaches_through_the_page(client, organisation, engagement,
+                                                        karim):
+    second = member(organisation, "coach")
+    response = as_(client, karim).post(url("engagement_coach_add", engagement.pk),
+                                       {"coach": second.pk})
+    assert response.status_code == 403
+    assert list(engagement.coaches.all()) == [karim]
+
+
+def test_the_closing_screen_says_an_appointment_is_closed_already(client, engagement, karim):
+    past = factories.appointment(engagement, karim,
+                                 starts_at=timezone.now() - timedelta(hours=2))
+    close_appointment(past, by=karim, actual_minutes=60)
+    karim.locale = "en"
+    karim.save()
+    page = as_(client, karim).get(url("close_appointment", past.pk)).content.decode()
+    assert "already closed" in page
+
+
+def test_a_coach_marks_an_appointment_missed(client, engagement, karim):
+    past = factories.appointment(engagement, karim,
+                                 starts_at=timezone.now() - timedelta(hours=2))
+    as_(client, karim).post(url("mark_missed", past.pk))
+    past.refresh_from_db()
+    assert past.status == AppointmentStatus.MISSED
+
+
+def test_a_coach_turns_an_action_into_a_path_step(client, organisation, engagement, karim,
+                                                  lea):
+    from parcours.journeys.services.enrolment import enrol_learner
+    from parcours.journeys.tests.paths_for_tests import MONDAY, speaking_programme
+
+    enrolment = enrol_learner(speaking_programme(organisation), lea, by=karim,
+                              start_on=MONDAY, minutes_per_week=120)
+    item = ActionItem.objects.create(engagement=engagement, title="Write a cover letter")
+    as_(client, karim)
+    form = client.get(url("action_to_step", item.pk)).content.decode()
+    assert "Prendre la parole en public" in form
+    response = client.post(url("action_to_step", item.pk), {
+        "enrolment": enrolment.pk, "kind": "assignment", "estimated_minutes": 45})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.path_step.title == "Write a cover letter"
+    assert item.path_step.estimated_minutes == 45
+
+
+def test_the_closed_engagement_page_offers_no_changes(client, engagement, karim):
+    as_(client, karim).post(url("engagement_close", engagement.pk))
+    engagement.refresh_from_db()
+    assert engagement.status == EngagementStatus.CLOSED
+    page = client.get(url("engagement", engagement.pk)).content.decode()
+    assert url("note_new", engagement.pk) not in page
+    assert url("action_new", engagement.pk) not in page
+
+
+def test_another_parts_panel_is_plugged_in_when_it_exists(client, engagement, karim, settings,
+                                                          tmp_path):
+    panels = tmp_path / "coaching" / "engagements"
+    panels.mkdir(parents=True)
+    (panels / "_panel_booking.html").write_text(
+        "<section id='booking-panel'>Book with {{ engagement.title }}</section>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0],
+                           "DIRS": [tmp_path, *settings.TEMPLATES[0].get("DIRS", [])]}]
+    page = as_(client, karim).get(url("engagement", engagement.pk)).content.decode()
+    assert "Book with Bilan de Léa" in page
