@@ -194,7 +194,6 @@ class EngagementPage:
     coaches: list[EngagementCoach]
     phases: list[Phase]
     hours: hours.Hours
-    upcoming: list[Appointment]
     to_close: list[Appointment]
     past: list[Appointment]
     notes: list[Note]
@@ -236,8 +235,6 @@ def engagement_page(user: User, organisation: Organisation,
     return EngagementPage(
         engagement=engagement, capacity=capacity, coaches=coaches, phases=phases,
         hours=hours.hours_of(engagement, phases=phases),
-        upcoming=[a for a in appointments
-                  if a.status == AppointmentStatus.BOOKED and a.starts_at > now],
         to_close=[a for a in appointments
                   if a.status == AppointmentStatus.BOOKED and a.starts_at <= now],
         past=[a for a in reversed(appointments)
