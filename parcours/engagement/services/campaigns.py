@@ -530,23 +530,29 @@ def _plan_run(campaign: Campaign, *, run: int, now: datetime,
              for variant in variants if not variant.is_holdout for language in languages}
     used = {name for subject, body in texts.values() for name in VARIABLES
             if _marker(name) in subject or _marker(name) in body}
-    step_from = (
-        f"FROM {_q(PathStep._meta.db_table)} s JOIN {_q(Enrolment._meta.db_table)} e "
-        f"ON e.id = s.enrolment_id WHERE e.learner_id = {user}.id AND e.organisation_id = "
-        f"{int(organisation.pk)} AND e.completed_at IS NULL AND s.status = "
-        f"'{PathStepStatus.TODO.value}' ORDER BY e.start_on, e.id, s.position, s.id LIMIT 1")
     inner_columns = [f"{user}.id AS uid", f"{user}.locale AS locale",
                      f"{_variant_case(campaign, variants, f'{user}.id')} AS vid"]
     if "first_name" in used:
         inner_columns.append(f"{_first_name_sql(f'{user}.display_name')} AS first_name")
-    if "step_title" in used:
-        inner_columns.append(f"COALESCE((SELECT s.title {step_from}), '') AS step_title")
-    if "due_date" in used:
-        inner_columns.append(f"(SELECT COALESCE(s.due_on, s.planned_on) {step_from}) AS due_on")
+    joins = ""
+    if used & {"step_title", "due_date"}:
+        # Everyone's next step in one pass (a window over the organisation's steps to
+        # do, joined once), not a subquery per person: at a million learners the
+        # difference is minutes.
+        joins = (
+            f" LEFT JOIN (SELECT learner_id, title, due_on FROM (SELECT e.learner_id, "  # noqa: S608
+            f"s.title, COALESCE(s.due_on, s.planned_on) AS due_on, ROW_NUMBER() OVER ("
+            f"PARTITION BY e.learner_id ORDER BY e.start_on, e.id, s.position, s.id) AS rank "
+            f"FROM {_q(PathStep._meta.db_table)} s JOIN {_q(Enrolment._meta.db_table)} e "
+            f"ON e.id = s.enrolment_id WHERE e.organisation_id = {int(organisation.pk)} "
+            f"AND e.completed_at IS NULL AND s.status = '{PathStepStatus.TODO.value}'"
+            f") ranked WHERE rank = 1) ns ON ns.learner_id = {user}.id")
+        inner_columns.append("COALESCE(ns.title, '') AS step_title")
+        inner_columns.append("ns.due_on AS due_on")
     # Only our identifiers and integers are written into the SQL; every value that
     # comes from people (texts, names, dates) is a parameter.
-    inner = (f"SELECT {', '.join(inner_columns)} FROM {_q(User._meta.db_table)} {user} "  # noqa: S608
-             f"WHERE {user}.id IN ({ids_sql}){pilot}")
+    inner = (f"SELECT {', '.join(inner_columns)} FROM {_q(User._meta.db_table)} {user}"  # noqa: S608
+             f"{joins} WHERE {user}.id IN ({ids_sql}){pilot}")
     params.extend(ids_params)
 
     def chosen(index: int) -> tuple[str, list[Any]]:
