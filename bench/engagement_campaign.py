@@ -86,7 +86,7 @@ def run(sizes: list[int]) -> None:
               f"{time.perf_counter() - started:.1f} s")
         segment = campaigns.create_segment(organisation, by=manager, name=f"S{size}",
                                            rules=RULES)
-        timed("segment count", lambda: segments.segment_count(segment))
+        timed("segment count", lambda segment=segment: segments.segment_count(segment))
         for label, text in (("first name only", SIMPLE), ("with next step", RICH)):
             campaign = campaigns.create_campaign(
                 organisation, by=manager, name=f"{label} {size}", segment=segment,
@@ -126,7 +126,7 @@ def populate(connection, organisation_id: int, programme_id: int, *, first: int,
             SELECT {now}, {now}, %(org)s, u.id FROM accounts_user u
             WHERE u.email LIKE 'learner%%@bench.example' AND u.id NOT IN (
                 SELECT user_id FROM accounts_membership WHERE organisation_id = %(org)s)""",
-        f"""INSERT INTO accounts_membershiprole (membership_id, role)
+        """INSERT INTO accounts_membershiprole (membership_id, role)
             SELECT m.id, 'learner' FROM accounts_membership m
             WHERE m.organisation_id = %(org)s AND NOT EXISTS (
                 SELECT 1 FROM accounts_membershiprole r WHERE r.membership_id = m.id)""",
@@ -135,13 +135,13 @@ def populate(connection, organisation_id: int, programme_id: int, *, first: int,
             SELECT {recent}, u.id, 'launched', 'journeys.pathstep', '1', '', %(org)s, '{{}}'
             FROM accounts_user u WHERE u.email LIKE 'learner%%@bench.example'
             AND u.id %% 3 = 0 AND u.id >= (SELECT min(id) FROM accounts_user
-                                          WHERE email = 'learner' || %(first)s || '@bench.example')""",
+                WHERE email = 'learner' || %(first)s || '@bench.example')""",
         f"""INSERT INTO journeys_enrolment (created_at, updated_at, organisation_id,
                 programme_id, learner_id, start_on, minutes_per_week, programme_version)
             SELECT {now}, {now}, %(org)s, %(programme)s, u.id, {today}, 120, 1
             FROM accounts_user u WHERE u.email LIKE 'learner%%@bench.example'
             AND u.id %% 2 = 0 AND u.id >= (SELECT min(id) FROM accounts_user
-                                          WHERE email = 'learner' || %(first)s || '@bench.example')""",
+                WHERE email = 'learner' || %(first)s || '@bench.example')""",
     ]
     step_columns = ("created_at, updated_at, enrolment_id, kind, title, body, video_url, "
                     "external_url, estimated_minutes, required, min_engaged_seconds, "
