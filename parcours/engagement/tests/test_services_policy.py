@@ -4,6 +4,9 @@ and on which channels; each rule in the order the dispatcher relies on.
 Léa lives in Paris. Unless a story says otherwise it is Thursday 26 November 2026,
 18:10 in Paris (17:10 UTC): outside her quiet hours, at the organisation's default
 sending hour, with nothing sent to her yet.
+
+Every story runs twice: asking `decide` for the one notification, and `decide_many` for
+a batch of it, which must come to the same decision.
 """
 
 import itertools
@@ -25,7 +28,8 @@ from parcours.engagement.models import (
     NotificationStatus,
 )
 from parcours.engagement.models.push import PushSubscription
-from parcours.engagement.services.policy import Decision, decide
+from parcours.engagement.services import policy
+from parcours.engagement.services.policy import Decision
 from parcours.engagement.services.preferences import set_digest, set_preference
 
 NOW = datetime(2026, 11, 26, 17, 10, tzinfo=UTC)
@@ -40,6 +44,24 @@ NOTICE = register_kind(Kind(
     name="policy_story_notice", category=Category.SCHEDULE, nudge=False, priority=70,
     subject="Session moved", body="Your session moved.",
 ))
+
+
+_asked = {"in_a_batch": False}
+
+
+def decide(notification: Notification, *, now: datetime) -> Decision:
+    if _asked["in_a_batch"]:
+        fresh = Notification.objects.select_related("recipient", "organisation").get(
+            pk=notification.pk)
+        return policy.decide_many([fresh], now=now)[0]
+    return policy.decide(notification, now=now)
+
+
+@pytest.fixture(autouse=True, params=["one by one", "in a batch"])
+def asked(request):
+    _asked["in_a_batch"] = request.param == "in a batch"
+    yield request.param
+    _asked["in_a_batch"] = False
 
 
 @pytest.fixture(autouse=True)
@@ -393,7 +415,7 @@ def test_a_transactional_message_is_decided_in_three_queries(lea, organisation,
         pk=planned(lea, organisation, kind=NOTICE).pk)
 
     with django_assert_num_queries(3):  # her choices, her schedule, earlier duplicates
-        assert decide(notification, now=NOW).action == "send"
+        assert policy.decide(notification, now=NOW).action == "send"
 
 
 def test_nothing_left_to_deliver_on_is_no_channel(lea, organisation):
@@ -406,3 +428,49 @@ def test_nothing_left_to_deliver_on_is_no_channel(lea, organisation):
     decision = decide(planned(lea, organisation, priority=10), now=NOW)
 
     assert decision == Decision("suppress", reason="no_channel")
+
+
+# --- Batches --------------------------------------------------------------------------
+
+
+def test_in_a_batch_a_nudge_sent_counts_against_the_next_one(lea, organisation):
+    sent(lea, organisation, ago=timedelta(days=6))
+    due = [planned(lea, organisation, context={"path_step": step}) for step in (1, 2, 3)]
+    batch = list(Notification.objects.filter(pk__in=[n.pk for n in due])
+                 .select_related("recipient", "organisation").order_by("pk"))
+
+    decisions = policy.decide_many(batch, now=NOW)
+
+    assert [d.action for d in decisions] == ["send", "defer", "defer"]
+    assert decisions[1].until == NOW + timedelta(days=1)
+
+
+def test_in_a_batch_the_same_message_twice_is_sent_once(lea, organisation):
+    twice = [planned(lea, organisation, kind=NOTICE, context={"session": 4}) for _ in (1, 2)]
+    batch = list(Notification.objects.filter(pk__in=[n.pk for n in twice])
+                 .select_related("recipient", "organisation").order_by("pk"))
+
+    decisions = policy.decide_many(batch, now=NOW)
+
+    assert [d.action for d in decisions] == ["send", "suppress"]
+    assert decisions[1].reason == "duplicate"
+
+
+def test_a_batch_is_decided_in_a_fixed_number_of_queries(
+        lea, karim, sophie, organisation, django_assert_num_queries):
+    for person in (lea, karim, sophie):
+        sent(person, organisation, ago=timedelta(days=3), context={"path_step": 99})
+        for step in range(10):
+            planned(person, organisation, context={"path_step": step}, priority=step)
+            planned(person, organisation, kind=NOTICE, context={"session": step})
+    batch = list(Notification.objects.filter(status=NotificationStatus.PLANNED)
+                 .select_related("recipient", "organisation")
+                 .order_by("-priority", "deliver_after", "pk"))
+
+    # Preferences (2), organisations' rules, sent nudges, last activity, waiting
+    # nudges, recent messages, and the active hours of the people in one time zone.
+    with django_assert_num_queries(8):
+        decisions = policy.decide_many(batch, now=NOW)
+
+    assert len(decisions) == 60
+    assert {d.action for d in decisions} >= {"send", "suppress"}
