@@ -116,8 +116,11 @@ def open_slots(coaches: Iterable, *, start: datetime, end: datetime, length_minu
     if organisation is not None:
         weekly = weekly.filter(organisation=organisation)
         exceptions = exceptions.filter(organisation=organisation)
-    for period in weekly:
-        windows[period.coach_id].extend(_expand(period, start, end + length))
+    local_minutes: dict = {}  # coaches share zones and hours: convert each once
+    for period in weekly.values_list("coach_id", "weekday", "start_time", "end_time",
+                                     "time_zone", "offers_in_person", "offers_phone",
+                                     "offers_video", "place"):
+        windows[period[0]].extend(_expand(period, start, end + length, local_minutes))
     for exception in exceptions:
         if exception.kind == ExceptionKind.EXTRA:
             zone = _zone(exception.coach_zone)
@@ -161,27 +164,45 @@ def open_slots(coaches: Iterable, *, start: datetime, end: datetime, length_minu
         found.extend((moment, coach_id, modes, place)
                      for moment, (modes, place) in offered.items())
     found.sort(key=lambda row: (row[0], row[1]))
-    return [OpenSlot(coach_id, _moment(moment), _moment(moment + span), modes, place)
+    moments: dict[int, datetime] = {}
+    for moment in {row[0] for row in found}:
+        for minutes in (moment, moment + span):
+            if minutes not in moments:
+                moments[minutes] = _moment(minutes)
+    return [OpenSlot(coach_id, moments[moment], moments[moment + span], modes, place)
             for moment, coach_id, modes, place in found]
 
 
-def _expand(period: WeeklyAvailability, start: datetime, end: datetime) -> list[_Window]:
+def _expand(period: tuple, start: datetime, end: datetime,
+            local_minutes: dict) -> list[_Window]:
     """The period's occurrences overlapping [start, end), each built from local wall-clock
     times in the period's zone so that it follows the changes to and from summer time."""
-    zone = _zone(period.time_zone)
+    (_coach, weekday, start_time, end_time, zone_name, in_person, phone, video,
+     place) = period
+    zone = _zone(zone_name)
     first: date = start.astimezone(zone).date() - timedelta(days=1)
     last: date = end.astimezone(zone).date()
-    day = first + timedelta(days=(period.weekday - first.weekday()) % 7)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7)
     occurrences = []
-    modes = tuple(period.modes)
+    modes = tuple(mode for mode, offered in (("in_person", in_person), ("phone", phone),
+                                             ("video", video)) if offered)
+    low, high = _minutes(start), _minutes(end)
     while day <= last:
-        opens = datetime.combine(day, period.start_time, tzinfo=zone)
-        closes = datetime.combine(day, period.end_time, tzinfo=zone)
-        if closes > start and opens < end:
-            occurrences.append(_Window(_minutes(opens), _minutes(closes), modes, period.place,
-                                       _offset(opens, zone)))
+        opens, offset = _local(day, start_time, zone, local_minutes)
+        closes, _offset_then = _local(day, end_time, zone, local_minutes)
+        if closes > low and opens < high:
+            occurrences.append(_Window(opens, closes, modes, place, offset))
         day += timedelta(days=7)
     return occurrences
+
+
+def _local(day: date, at, zone, known: dict) -> tuple[int, int]:
+    """A wall-clock time of a day in a zone, as epoch minutes and the UTC offset then."""
+    key = (day, at, zone.key if hasattr(zone, "key") else str(zone))
+    if key not in known:
+        moment = datetime.combine(day, at, tzinfo=zone)
+        known[key] = (_minutes(moment), _offset(moment, zone))
+    return known[key]
 
 
 def _offset(moment: datetime, zone) -> int:
