@@ -57,6 +57,8 @@ def configure_trigger(organisation: Organisation, name: str, *, by: User,
     if enabled is not None:
         setting.enabled = bool(enabled)
     merged = {**setting.params, **cleaned}
+    if spec.check is not None:
+        spec.check({**spec.defaults(), **merged})
     # Only what differs from the defaults is kept: a later change of a default reaches
     # the organisations that never chose otherwise.
     setting.params = {key: value for key, value in merged.items()

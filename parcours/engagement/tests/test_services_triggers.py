@@ -66,6 +66,14 @@ def test_an_empty_list_of_hours_is_refused(organisation, sophie):
                           params={"hours_before": []})
 
 
+def test_the_coach_cannot_be_told_before_the_learner(organisation, sophie):
+    configure_trigger(organisation, "inactivity", by=sophie, params={"coach_days": 10})
+
+    with pytest.raises(TriggerParamsInvalid):
+        configure_trigger(organisation, "inactivity", by=sophie, params={"learner_days": 12})
+    assert params_for(organisation.pk, "inactivity") == {"learner_days": 7, "coach_days": 10}
+
+
 def test_an_unknown_trigger_is_refused(organisation, sophie):
     with pytest.raises(UnknownTrigger):
         configure_trigger(organisation, "horoscope", by=sophie)

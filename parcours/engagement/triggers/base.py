@@ -69,6 +69,8 @@ class Trigger:
     # Time-based triggers: called by `run_engagement_triggers` with the current time,
     # returns how many notifications it wrote.
     scan: Callable[[datetime], int] | None = field(default=None, compare=False)
+    # A rule between parameters (raises TriggerParamsInvalid), given all of them.
+    check: Callable[[dict[str, Any]], None] | None = field(default=None, compare=False)
 
     def defaults(self) -> dict[str, Any]:
         return {param.name: list(param.default) if param.many else param.default

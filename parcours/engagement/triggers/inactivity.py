@@ -27,6 +27,7 @@ from parcours.engagement.triggers.base import (
     OrganisationSettings,
     Param,
     Trigger,
+    TriggerParamsInvalid,
     emit,
     register_trigger,
 )
@@ -142,6 +143,12 @@ def _digests(settings, away, organisations, now: datetime) -> int:
     return written
 
 
+def coach_after_learner(params) -> None:
+    if params["coach_days"] < params["learner_days"]:
+        raise TriggerParamsInvalid(_("The coach is told after the learner: choose at least "
+                                     "as many days for the coach."))
+
+
 register_kind(Kind(
     name=NAME, category=Category.COMEBACK, nudge=True, priority=50,
     subject=_("We miss you, {{ first_name }}"),
@@ -170,4 +177,5 @@ register_trigger(Trigger(
              DIGEST: {"first_name": "Karim", "count": 2,
                       "learners": "Léa Martin (15), Hugo Petit (21)"}},
     scan=scan,
+    check=coach_after_learner,
 ))
