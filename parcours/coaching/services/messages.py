@@ -186,13 +186,20 @@ def send_message(engagement: Engagement, *, by: User, body: str = "",
     if not text and not checked:
         raise InvalidMessage()
     message = Message.objects.create(engagement=engagement, author=by, body=text)
-    for one in checked:
-        _store(engagement, one, by=by, message=message)
-    # The author has seen what they wrote: the unread counts are about the others.
-    MessageReceipt.objects.create(message=message, reader=by, read_at=message.created_at)
-    record_event(by, Verb.SENT_MESSAGE, message, organisation=engagement.organisation,
-                 result={"response": f"{len(checked)} attachment(s)"} if checked else None,
-                 context={"engagement": engagement.pk})
+    stored: list[Document] = []
+    try:
+        for one in checked:
+            stored.append(_store(engagement, one, by=by, message=message))
+        # The author has seen what they wrote: the unread counts are about the others.
+        MessageReceipt.objects.create(message=message, reader=by, read_at=message.created_at)
+        record_event(by, Verb.SENT_MESSAGE, message, organisation=engagement.organisation,
+                     result={"response": f"{len(checked)} attachment(s)"} if checked
+                     else None, context={"engagement": engagement.pk})
+    except Exception:
+        # The rows roll back with this transaction; the files written so far must go too.
+        for document in stored:
+            document.file.storage.delete(document.file.name)
+        raise
     return message
 
 

@@ -217,3 +217,18 @@ def test_the_timeline_shows_messages_and_documents_but_not_to_managers(
     assert [entry.actor for entry in documents] == ["Léa Martin"]
     assert message_entries(engagement, Capacity.MANAGER) == []
     assert document_entries(engagement, Capacity.MANAGER) == []
+
+
+def test_files_already_written_are_removed_when_the_message_fails(engagement, lea, tmp_path,
+                                                                  monkeypatch):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the event record is unavailable")
+
+    monkeypatch.setattr(services, "record_event", refuse)
+
+    with pytest.raises(RuntimeError):
+        services.send_message(engagement, by=lea, body="Two files",
+                              files=[upload("a.pdf"), upload("b.pdf")])
+
+    assert not Document.objects.exists()
+    assert [p for p in (tmp_path / "private").rglob("*") if p.is_file()] == []
