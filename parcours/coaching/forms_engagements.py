@@ -115,6 +115,11 @@ class EngagementTypeForm(BookingRulesMixin):
                    "documents_to_produce"]
 
 
+class EngagementTypeEditForm(EngagementTypeForm):
+    archived = forms.BooleanField(label=_("Archived"), required=False, help_text=_(
+        "No new engagement opens with an archived type; open ones keep it."))
+
+
 class PhaseTemplateForm(forms.Form):
     name = forms.CharField(label=_("Phase"), max_length=120)
     planned_minutes = DurationField(label=_("Planned hours"))
@@ -131,7 +136,9 @@ class EngagementForm(BookingRulesMixin):
     beneficiary = forms.ModelChoiceField(label=_("Beneficiary"), queryset=None)
     coaches = forms.ModelMultipleChoiceField(label=_("Coaches"), queryset=None,
                                              widget=forms.CheckboxSelectMultiple,
-                                             help_text=_("The first one ticked leads."))
+                                             help_text=_("You lead when you are among "
+                                                         "them; otherwise the first in "
+                                                         "the list."))
     title = forms.CharField(label=_("Title"), max_length=200, required=False,
                             help_text=_("Left empty: the type and the beneficiary's name."))
     objectives = forms.CharField(label=_("Objectives"), required=False,

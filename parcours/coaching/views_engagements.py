@@ -22,6 +22,7 @@ from parcours.coaching.forms_engagements import (
     CloseAppointmentForm,
     CommentForm,
     EngagementForm,
+    EngagementTypeEditForm,
     EngagementTypeForm,
     NoteForm,
     PathStepForm,
@@ -98,9 +99,9 @@ def type_detail(request, organisation, type_id):
     """The type's settings, and its phases (edit, reorder, remove, add)."""
     kind = selectors.engagement_type_for(request.user, organisation, type_id)
     fields = ["name", "kind", "description", "contracted_minutes", "default_actions",
-              "documents_to_produce", *RULES]
-    form = EngagementTypeForm(request.POST or None,
-                              initial={name: getattr(kind, name) for name in fields})
+              "documents_to_produce", "archived", *RULES]
+    form = EngagementTypeEditForm(request.POST or None,
+                                  initial={name: getattr(kind, name) for name in fields})
     status = 200
     if request.method == "POST":
         status = 400
@@ -126,10 +127,10 @@ def _type_page(request, organisation, kind, *, form=None, phase_forms=None, new_
     return render(request, "coaching/engagements/type_detail.html", {
         "organisation": organisation,
         "type": kind,
-        "form": form or EngagementTypeForm(initial={
+        "form": form or EngagementTypeEditForm(initial={
             name: getattr(kind, name) for name in [
                 "name", "kind", "description", "contracted_minutes", "default_actions",
-                "documents_to_produce", *RULES]}),
+                "documents_to_produce", "archived", *RULES]}),
         "phases": phases,
         "planned_total": hours.format_minutes(sum(p.planned_minutes for p, _ in phases)),
         "new_phase": new_phase or PhaseTemplateForm(prefix="new"),
@@ -253,10 +254,9 @@ def engagement_new(request, organisation):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            chosen = {coach.pk: coach for coach in data["coaches"]}
-            # The order ticked is the order of the list: keep the list's, the first leads.
-            ordered = [chosen[pk] for pk in map(int, request.POST.getlist("coaches"))
-                       if pk in chosen]
+            # The person opening it leads when they coach it; otherwise the list's order.
+            ordered = sorted(data["coaches"], key=lambda coach: (coach.pk != request.user.pk,
+                                                                coach.display_name, coach.pk))
             try:
                 engagement = services.open_engagement(
                     organisation, by=request.user, engagement_type=data["engagement_type"],

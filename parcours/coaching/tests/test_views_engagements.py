@@ -397,3 +397,46 @@ def test_another_parts_panel_is_plugged_in_when_it_exists(client, engagement, ka
                            "DIRS": [tmp_path, *settings.TEMPLATES[0].get("DIRS", [])]}]
     page = as_(client, karim).get(url("engagement", engagement.pk)).content.decode()
     assert "Book with Bilan de Léa" in page
+
+
+def test_the_coach_edits_the_engagement_and_its_booking_rules(client, engagement, karim):
+    response = as_(client, karim).post(url("engagement_edit", engagement.pk), {
+        "title": "Bilan de Léa (2)", "objectives": "VAE", "contracted_minutes": "30 h",
+        "funder": "OPCO", "starts_on": engagement.starts_on.isoformat(), "ends_on": "",
+        "notice_hours": 12, "min_minutes": 30, "max_minutes": 120, "default_minutes": 60,
+        "buffer_minutes": 0})
+    assert response.status_code == 302
+    engagement.refresh_from_db()
+    assert (engagement.title, engagement.contracted_minutes, engagement.notice_hours) == (
+        "Bilan de Léa (2)", 1800, 12)
+
+
+def test_an_engagement_cannot_be_edited_to_end_before_it_starts(client, engagement, karim):
+    response = as_(client, karim).post(url("engagement_edit", engagement.pk), {
+        "title": "Typed title", "contracted_minutes": "24", "starts_on": "2026-09-10",
+        "ends_on": "2026-09-01", "notice_hours": 12, "min_minutes": 30, "max_minutes": 120,
+        "default_minutes": 60, "buffer_minutes": 0})
+    assert response.status_code == 400
+    assert "Typed title" in response.content.decode()
+
+
+def test_an_archived_type_is_not_offered_for_new_engagements(client, organisation, sophie):
+    kind = factories.engagement_type(organisation)
+    as_(client, sophie).post(url("type", kind.pk), {
+        "name": kind.name, "kind": kind.kind, "contracted_minutes": "24 h", "archived": "on",
+        "notice_hours": 24, "min_minutes": 30, "max_minutes": 180, "default_minutes": 60,
+        "buffer_minutes": 15})
+    kind.refresh_from_db()
+    assert kind.archived
+    form = client.get(url("engagement_new")).context["form"]
+    assert kind not in form.fields["engagement_type"].queryset
+
+
+def test_the_coach_who_opens_an_engagement_with_another_coach_leads_it(client, organisation,
+                                                                       karim, lea):
+    kind = factories.engagement_type(organisation)
+    other = member(organisation, "coach", display_name="Aaron First-in-the-list")
+    as_(client, karim).post(url("engagement_new"), {
+        "engagement_type": kind.pk, "beneficiary": lea.pk, "coaches": [other.pk, karim.pk],
+        "starts_on": "2026-09-01"})
+    assert Engagement.objects.get().coach_links.get(lead=True).coach == karim
