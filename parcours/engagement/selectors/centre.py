@@ -25,14 +25,22 @@ from parcours.engagement.tracking import go_path
 
 BELL_LATEST = 5
 CENTRE_PAGE_SIZE = 20
+# The bell counts unread notifications up to this many ("99+"): a person who never reads
+# them would otherwise make every page count their whole history, every minute.
+UNREAD_COUNTED = 100
 
 
 def in_centre(user: User) -> QuerySet[Notification]:
-    """The person's notifications delivered in the app, newest first."""
+    """The person's notifications delivered in the app, newest first.
+
+    Newest by creation, not by sending: the index on (recipient, created_at) then gives
+    the latest ones without sorting the person's whole history. A nudge held for the
+    person's best hour is shown where it was written, a few hours back at most.
+    """
     in_app = Delivery.objects.filter(notification=OuterRef("pk"), channel=Channel.IN_APP)
     return (Notification.objects.filter(recipient=user, status=NotificationStatus.SENT)
             .filter(Exists(in_app))
-            .order_by("-sent_at", "-id"))
+            .order_by("-created_at", "-id"))
 
 
 def link_of(notification: Notification) -> str:
@@ -46,12 +54,17 @@ class Bell:
     unread: int
     latest: list[Notification]
 
+    @property
+    def many(self) -> bool:
+        """More unread than the bell counts: it says "99+"."""
+        return self.unread >= UNREAD_COUNTED
+
 
 def bell(user: User) -> Bell:
-    """The unread count and the latest notifications, in two queries."""
-    notifications = in_centre(user)
-    unread = notifications.filter(read_at__isnull=True).count()
-    return Bell(unread=unread, latest=list(notifications[:BELL_LATEST]))
+    """The unread count (up to `UNREAD_COUNTED`) and the latest notifications, in two
+    queries."""
+    return Bell(unread=unread_count(user, up_to=UNREAD_COUNTED),
+                latest=list(in_centre(user)[:BELL_LATEST]))
 
 
 def centre_page(user: User, *, page: int | str = 1, unread_only: bool = False,
@@ -72,8 +85,10 @@ def notifications_slice(user: User, *, unread_only: bool, offset: int,
     return notifications.count(), list(notifications[offset:offset + limit])
 
 
-def unread_count(user: User) -> int:
-    return in_centre(user).filter(read_at__isnull=True).count()
+def unread_count(user: User, *, up_to: int | None = None) -> int:
+    """How many are unread; counting stops at `up_to` when given."""
+    unread = in_centre(user).filter(read_at__isnull=True)
+    return unread[:up_to].count() if up_to else unread.count()
 
 
 def own_notification(user: User, notification_id: int) -> Notification:

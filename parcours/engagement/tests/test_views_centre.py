@@ -253,3 +253,16 @@ def test_the_bell_speaks_french_by_default(client, lea, organisation):
         bell = client.get(reverse("engagement:bell")).content.decode()
 
     assert "Notifications" in bell
+
+
+def test_the_bell_stops_counting_at_a_hundred(client, lea, organisation, settings):
+    from parcours.engagement.selectors.centre import UNREAD_COUNTED
+
+    for _number in range(UNREAD_COUNTED + 3):
+        sent(lea, organisation)
+    client.force_login(english(lea))
+
+    bell = client.get(reverse("engagement:bell")).content.decode()
+
+    assert "99+" in bell
+    assert 'aria-label="Notifications, more than 99 unread"' in bell
