@@ -9,6 +9,7 @@ NUDGES = "o/<slug:org_slug>/nudges/"
 urlpatterns: list = [
     path(NUDGES + "triggers/", views.triggers, name="triggers"),
     path(NUDGES + "triggers/<slug:name>/", views.trigger_settings, name="trigger"),
+    path(NUDGES + "triggers/<slug:name>/switch/", views.switch_trigger, name="switch_trigger"),
     path(NUDGES + "triggers/<slug:name>/templates/<slug:kind_name>/<slug:language>/",
          views.message_template, name="message_template"),
     path(NUDGES + "feedback/", views.feedback_report, name="feedback_report"),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from parcours.core.errors import DomainError
 from parcours.core.roles import Permission
@@ -16,10 +17,9 @@ from parcours.engagement.forms_triggers import (
     MessageTemplateForm,
     TriggerSettingsForm,
 )
-from parcours.engagement.models import FeedbackAnswer
 from parcours.engagement.selectors.feedback import (
     RATINGS,
-    feedback_request_for,
+    feedback_page,
 )
 from parcours.engagement.selectors.feedback import (
     feedback_report as report_rows,
@@ -58,6 +58,18 @@ def trigger_settings(request, organisation, name):
     })
 
 
+@require_POST
+@organisation_page(Permission.MANAGE_NUDGES)
+def switch_trigger(request, organisation, name):
+    """The on/off button of the list: only the switch changes, the parameters stay."""
+    row = services.trigger_row(organisation, name, viewer=request.user)
+    enabled = request.POST.get("enabled") == "1"
+    services.configure_trigger(organisation, name, by=request.user, enabled=enabled)
+    messages.success(request, (_("“%(trigger)s” is on.") if enabled
+                               else _("“%(trigger)s” is off.")) % {"trigger": row.trigger.label})
+    return redirect("engagement:triggers", organisation.slug)
+
+
 @organisation_page(Permission.MANAGE_NUDGES)
 def message_template(request, organisation, name, kind_name, language):
     row = services.trigger_row(organisation, name, viewer=request.user)
@@ -94,8 +106,7 @@ def message_template(request, organisation, name, kind_name, language):
 
 @login_required
 def feedback(request, request_id):
-    feedback_request = feedback_request_for(request.user, request_id)
-    answer = FeedbackAnswer.objects.filter(request=feedback_request).first()
+    feedback_request, answer = feedback_page(request.user, request_id)
     form = None if answer else FeedbackForm(request.POST or None)
     if form is not None and request.method == "POST" and form.is_valid():
         try:

@@ -30,6 +30,17 @@ def feedback_request_for(user: User, request_id: int, *, lock: bool = False) -> 
     return request
 
 
+def feedback_page(user: User, request_id: int) -> tuple[FeedbackRequest, FeedbackAnswer | None]:
+    """The request and its answer if given, for its recipient only (one query)."""
+    if not user.is_authenticated:
+        raise Http404
+    request = (FeedbackRequest.objects.select_related("organisation", "answer")
+               .filter(pk=request_id, recipient=user).first())
+    if request is None:
+        raise Http404
+    return request, getattr(request, "answer", None)
+
+
 @dataclass
 class FeedbackComment:
     rating: int

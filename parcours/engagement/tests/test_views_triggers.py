@@ -81,6 +81,22 @@ def test_sophie_switches_a_trigger_off(as_sophie):
     assert TriggerSetting.objects.get(trigger="reward_quiz").enabled is False
 
 
+def test_sophie_switches_a_trigger_off_and_on_from_the_list(as_sophie, organisation, sophie):
+    configure_trigger(organisation, "reward_quiz", by=sophie, params={"min_score": 90})
+
+    response = as_sophie.post(QUIZ + "switch/", {"enabled": "0"})
+    assert response.status_code == 302
+    assert TriggerSetting.objects.get(trigger="reward_quiz").enabled is False
+
+    as_sophie.post(QUIZ + "switch/", {"enabled": "1"})
+    setting = TriggerSetting.objects.get(trigger="reward_quiz")
+    assert setting.enabled and setting.params == {"min_score": 90}
+
+
+def test_the_switch_only_answers_a_post(as_sophie):
+    assert as_sophie.get(QUIZ + "switch/").status_code == 405
+
+
 def test_the_template_page_starts_from_the_default_text_in_that_language(as_sophie):
     page = as_sophie.get(QUIZ + "templates/reward_quiz/en/").content.decode()
 
@@ -131,6 +147,7 @@ def test_a_learner_gets_the_403_page(client, lea):
 
     assert client.get(LIST).status_code == 403
     assert client.post(QUIZ, {"min_score": "10"}).status_code == 403
+    assert client.post(QUIZ + "switch/", {"enabled": "0"}).status_code == 403
     assert not TriggerSetting.objects.exists()
 
 
@@ -145,6 +162,7 @@ def test_another_organisations_manager_gets_a_404(client, oscar, organisation):
 
     assert client.get(LIST).status_code == 404
     assert client.post(QUIZ, {"min_score": "10"}).status_code == 404
+    assert client.post(QUIZ + "switch/", {"enabled": "0"}).status_code == 404
 
 
 def test_a_visitor_is_sent_to_sign_in(client, organisation):
