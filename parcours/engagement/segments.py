@@ -250,30 +250,34 @@ def segment_sample(segment, *, size: int = SAMPLE_SIZE, today: date | None = Non
 
 
 # The bucket of a person in a campaign: a number from 0 to 9 999, stable for a (campaign,
-# person) pair, written so that SQLite and PostgreSQL compute it with + * % // on 64-bit
-# integers (no hash function they share). Two rounds of multiplicative hashing (Knuth's
-# constant, then a 16-bit golden-ratio one) mix consecutive ids; the salt separates the
-# variant draw from the pilot draw, so that being in the pilot says nothing of the variant.
+# person) pair, computed the same way by Python, SQLite and PostgreSQL with * % / on
+# 64-bit integers (they share no hash function). It is multiplicative hashing: the top
+# bits of `user_id × M mod 2³²`, whose multiplier M is odd and drawn from the campaign and
+# the salt. Consecutive ids then spread evenly (a Weyl sequence), a person's variant in
+# one campaign says nothing of their variant in the next (another multiplier, not a
+# shifted one), and the pilot draw (another salt) is independent of the variant draw.
+# Tests check all three on 20 000 ids. Ids below 2³¹ keep the product within 64 bits.
 BUCKETS = 10_000
 _MODULUS = 2 ** 32
-_FIRST = 2_654_435_761
-_SECOND = 40_503
+_BASE = 2_654_435_761
 _CAMPAIGN = 2_246_822_519
+_SALT = 3_266_489_917
 SALT_VARIANT = 0
-SALT_PILOT = 7_919
+SALT_PILOT = 1
+
+
+def multiplier(campaign_id: int, salt: int = SALT_VARIANT) -> int:
+    mixed = (int(campaign_id) * _CAMPAIGN + int(salt) * _SALT) % 2 ** 31
+    return ((_BASE + 2 * mixed) % _MODULUS) | 1
 
 
 def bucket(campaign_id: int, user_id: int, *, salt: int = SALT_VARIANT) -> int:
     """The person's bucket in Python (the SQL below computes the same number)."""
-    mixed = (user_id * _FIRST) % _MODULUS
-    mixed = (mixed + campaign_id * _CAMPAIGN + salt) % _MODULUS
-    mixed = (mixed * _SECOND) % _MODULUS
-    return mixed * BUCKETS // _MODULUS
+    return (user_id * multiplier(campaign_id, salt)) % _MODULUS * BUCKETS // _MODULUS
 
 
 def bucket_sql(campaign_id: int, user_column: str, *, salt: int = SALT_VARIANT) -> str:
     """The same bucket as SQL over an integer column, for a statement run with parameters
     (its modulo is written `%%`). The constants are inlined: they are ours, not input."""
-    first = f"(({user_column} * {_FIRST}) %% {_MODULUS})"
-    second = f"(({first} + {int(campaign_id) * _CAMPAIGN + int(salt)}) %% {_MODULUS})"
-    return f"((({second} * {_SECOND}) %% {_MODULUS}) * {BUCKETS} / {_MODULUS})"
+    return (f"((({user_column} * {multiplier(campaign_id, salt)}) %% {_MODULUS}) "
+            f"* {BUCKETS} / {_MODULUS})")

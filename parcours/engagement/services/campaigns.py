@@ -310,6 +310,23 @@ def cancel_campaign(campaign: Campaign, *, by: User, now: datetime | None = None
 
 
 @transaction.atomic
+def finish_campaign(campaign: Campaign, *, by: User, now: datetime | None = None) -> Campaign:
+    """End a running campaign: no more runs; what was planned still goes out and every
+    result stays (unlike cancelling). A one-off campaign also finishes by itself when its
+    conversion window closes."""
+    require_permission(by, campaign.organisation, Permission.MANAGE_NUDGES)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.RUNNING:
+        raise NotRunning()
+    campaign.status = CampaignStatus.FINISHED
+    campaign.next_run_at = None
+    campaign.save(update_fields=["status", "next_run_at", "updated_at"])
+    record_event(by, Verb.COMPLETED, campaign, organisation=campaign.organisation,
+                 context={"campaign": campaign.pk, "runs": campaign.runs})
+    return campaign
+
+
+@transaction.atomic
 def plan_campaign(campaign: Campaign, *, by: User, now: datetime | None = None) -> int:
     """Plan the campaign's current run again: people who joined the segment since get
     their message; everyone else already has theirs (same key), so nothing is doubled."""

@@ -61,6 +61,20 @@ def test_buckets_spread_people_evenly():
     assert all(1800 <= count <= 2200 for count in counts.values()), counts
 
 
+def test_being_in_the_pilot_says_nothing_of_the_variant():
+    pairs = Counter(
+        (segments.bucket(7, user_id) < 5000,
+         segments.bucket(7, user_id, salt=segments.SALT_PILOT) < 5000)
+        for user_id in range(1, 20_001))
+    assert all(4600 <= count <= 5400 for count in pairs.values()), pairs
+
+
+def test_a_variant_in_one_campaign_says_nothing_of_the_next():
+    agree = sum((segments.bucket(1, user_id) < 5000) == (segments.bucket(2, user_id) < 5000)
+                for user_id in range(1, 20_001))
+    assert 9400 <= agree <= 10_600
+
+
 def test_a_learner_stays_in_their_variant_across_runs_and_replans(
         organisation, sophie, crowd, everyone):
     campaign = experiment(organisation, sophie, everyone, schedule="weekly", weekday=4, hour=10)

@@ -23,6 +23,7 @@ from parcours.engagement.services.campaigns import (
     cancel_campaign,
     create_campaign,
     create_segment,
+    finish_campaign,
     launch_campaign,
     plan_campaign,
     run_due_campaigns,
@@ -267,3 +268,18 @@ def test_a_manager_of_another_organisation_cannot_launch_it(organisation, sophie
     campaign = campaign_for(organisation, sophie, everyone)
     with pytest.raises(NotAllowed):
         launch_campaign(campaign, by=oscar, now=NOW)
+
+
+def test_finishing_a_weekly_campaign_stops_its_runs_and_keeps_its_messages(
+        organisation, sophie, learners, everyone):
+    campaign = campaign_for(organisation, sophie, everyone, schedule="weekly", weekday=4,
+                            hour=10)
+    launch_campaign(campaign, by=sophie, now=NOW - timedelta(hours=1))
+    run_due_campaigns(now=NOW)
+
+    finish_campaign(campaign, by=sophie, now=NOW)
+
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FINISHED and campaign.next_run_at is None
+    assert run_due_campaigns(now=NOW + timedelta(days=7))["planned"] == 0
+    assert Notification.objects.filter(campaign=campaign).count() == 10
