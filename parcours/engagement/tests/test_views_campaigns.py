@@ -214,3 +214,26 @@ def test_anonymous_visitors_go_to_sign_in(client, organisation):
     response = client.get(url("campaigns", organisation))
     assert response.status_code == 302
     assert response.url.startswith(reverse(settings.LOGIN_URL))
+
+
+def test_the_live_preview_takes_a_fixed_number_of_queries(
+        as_sophie, organisation, learners, django_assert_max_num_queries):
+    for n in range(20):
+        member(organisation, "learner", display_name=f"Encore {n}")
+    with django_assert_max_num_queries(9):
+        response = as_sophie.get(url("segment_preview", organisation),
+                                 {"roles": ["learner"], "inactive_for_days": 7})
+    assert "26" in response.content.decode()
+
+
+def test_the_campaign_page_takes_a_fixed_number_of_queries(
+        as_sophie, organisation, sophie, segment, learners, django_assert_max_num_queries):
+    campaign = create_campaign(organisation, by=sophie, name="Test", segment=segment,
+                               conversion_verb="completed", variants=[
+                                   VariantSpec(name="A", weight=45, messages=TEXT),
+                                   VariantSpec(name="B", weight=45, messages=TEXT),
+                                   VariantSpec(name="T", weight=10, is_holdout=True)])
+    launch_campaign(campaign, by=sophie)
+    with django_assert_max_num_queries(16):
+        response = as_sophie.get(url("campaign", organisation, campaign.pk))
+    assert response.status_code == 200
