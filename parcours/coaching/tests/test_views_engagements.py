@@ -17,8 +17,9 @@ from parcours.coaching.models import (
     Note,
     NoteVisibility,
 )
+from parcours.coaching.services.actions import ActionDraft
 from parcours.coaching.services.appointments import close_appointment
-from parcours.coaching.services.notes import write_note
+from parcours.coaching.services.notes import comment_on_note, write_note
 from parcours.coaching.tests import factories
 
 
@@ -192,18 +193,38 @@ def test_the_beneficiary_sees_hours_left_and_shared_notes_only(client, engagemen
     assert "CPF" not in page  # the funder is the organisation's business
 
 
-def test_the_engagement_page_runs_a_fixed_number_of_queries(client, engagement, karim,
+def _queries_of(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # the session and the menu warm up first
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def _one_more_appointment_with_everything(engagement, karim, days):
+    appointment = factories.appointment(engagement, karim,
+                                        starts_at=timezone.now() - timedelta(days=days))
+    close_appointment(appointment, by=karim, actual_minutes=60, shared_note=f"N{days}",
+                      private_note=f"P{days}", action_items=[ActionDraft(title=f"A{days}")])
+    note = Note.objects.filter(appointment=appointment, visibility="shared").get()
+    comment_on_note(note, by=engagement.beneficiary, body="Thanks")
+
+
+@pytest.mark.parametrize("who", ["karim", "lea", "sophie"])
+def test_the_engagement_page_runs_a_fixed_number_of_queries(request, client, engagement,
+                                                            karim, who,
                                                             django_assert_max_num_queries):
-    for days in range(1, 6):
-        appointment = factories.appointment(engagement, karim,
-                                            starts_at=timezone.now() - timedelta(days=days))
-        close_appointment(appointment, by=karim, actual_minutes=60, shared_note=f"N{days}",
-                          private_note=f"P{days}")
-    as_(client, karim)
-    client.get(url("engagement", engagement.pk))
-    with django_assert_max_num_queries(20):
-        response = client.get(url("engagement", engagement.pk))
-    assert response.status_code == 200
+    _one_more_appointment_with_everything(engagement, karim, 1)
+    as_(client, request.getfixturevalue(who))
+    path = url("engagement", engagement.pk)
+    few = _queries_of(client, path)
+    for days in range(2, 8):
+        _one_more_appointment_with_everything(engagement, karim, days)
+    assert _queries_of(client, path) == few
+    with django_assert_max_num_queries(25):
+        client.get(path)
 
 
 def test_other_people_get_a_404_on_the_engagement(client, organisation, engagement, oscar):
