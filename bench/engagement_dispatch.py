@@ -13,6 +13,8 @@ rounds of `--batch`:
 - **in-app, dispatcher alone**: `dispatch_due` with a decision fixed to "send in the
   app", so the figure is the outbox's own cost (claim, status, delivery row, `notified`
   event);
+- **in-app, events in one INSERT**: the same with the bulk `record_events` proposed for
+  core (installed by the bench; the dispatcher uses it as soon as core has it);
 - **in-app, with the policy**: the same through `services.policy.decide` (preferences,
   caps, duplicates, quiet hours, best hour: queries of its own per notification), at
   10:00 Paris time so that quiet hours do not defer everything;
@@ -108,6 +110,9 @@ def run(args) -> None:
     MembershipRole.objects.bulk_create(
         [MembershipRole(membership=m, role="learner") for m in memberships])
     print(f"Seeded {len(learners)} learners")
+    # A worker imports the URLconf once, on its first link: not part of any round.
+    from django.urls import reverse
+    reverse("engagement:centre")
 
     # 10:00 in Paris today: outside the default quiet hours.
     now = datetime.now(ZoneInfo("Europe/Paris")).replace(hour=10, minute=0, second=0,
@@ -121,6 +126,15 @@ def run(args) -> None:
     analyse()
     dispatch._policy = lambda: lambda n, *, now: fixed("send", channels=("in_app",))
     dispatched("in-app, dispatcher alone", args.in_app, args.batch, now)
+
+    # The same with the bulk `record_events` proposed for core (see below): what the
+    # dispatcher does once core has it.
+    import parcours.core.events
+    parcours.core.events.record_events = proposed_record_events
+    plan(learners, organisation, "app-bulk", args.in_app, due)
+    analyse()
+    dispatched("in-app, alone, events in one INSERT*", args.in_app, args.batch, now)
+    del parcours.core.events.record_events
 
     plan(learners, organisation, "policy", args.in_app, due)
     analyse()
@@ -143,6 +157,35 @@ def run(args) -> None:
     print(f"The SMTP sink received {sink.received} messages.")
     import os
     print(f"Load average over the last minute: {os.getloadavg()[0]:.2f}")
+
+
+def proposed_record_events(events):
+    """* Not in core yet: the bulk form of `record_event` proposed to the integrator,
+    with the same checks and handlers, one INSERT for all."""
+    from django.db import models
+
+    from parcours.core.events import RESULT_KEYS, _handlers
+    from parcours.core.models import LearningEvent, Verb
+
+    rows = []
+    for event in events:
+        verb, result, thing = event["verb"], event.get("result"), event["object"]
+        if verb not in Verb.values or set(result or ()) - RESULT_KEYS:
+            raise ValueError(f"Unknown verb or result keys in {event!r}")
+        if isinstance(thing, models.Model):
+            object_type, object_id, name = thing._meta.label_lower, thing.pk, str(thing)
+        else:
+            (object_type, object_id), name = thing, ""
+        rows.append(LearningEvent(
+            actor=event["actor"], verb=verb, object_type=object_type,
+            object_id=str(object_id), object_name=name[:255],
+            organisation=event["organisation"], result=result,
+            context=dict(event.get("context") or {})))
+    LearningEvent.objects.bulk_create(rows)
+    for row in rows:
+        for handler in _handlers.get(row.verb, ()):
+            handler(row)
+    return rows
 
 
 def plan(learners, organisation, prefix, count, due) -> None:
