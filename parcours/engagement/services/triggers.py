@@ -1,7 +1,9 @@
 """Per organisation settings of the triggers, the organisation's own message texts, and
 the run of the time-based triggers."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -123,16 +125,39 @@ def set_message_template(organisation: Organisation, kind_name: str, *, by: User
     return template
 
 
+# During a scan, the same few texts are looked up for thousands of messages: one query
+# per (organisation, kind, language) and scan is enough (`templates_cached`).
+_template_cache: ContextVar[dict | None] = ContextVar("engagement_templates", default=None)
+
+
+@contextmanager
+def templates_cached() -> Iterator[None]:
+    """Within the block, each organisation's text is read once (a scan's duration: a
+    text saved meanwhile is used from the next scan on)."""
+    token = _template_cache.set({})
+    try:
+        yield
+    finally:
+        _template_cache.reset(token)
+
+
 def message_template_for(organisation: Organisation, kind_name: str,
                          language: str) -> tuple[str, str] | None:
     """The organisation's (subject, body) for the kind in the language, or None to use
     the kind's default. Read by the outbox for every message it writes."""
     if organisation is None:
         return None
+    cache = _template_cache.get()
+    key = (organisation.pk, kind_name, language)
+    if cache is not None and key in cache:
+        return cache[key]
     row = (MessageTemplate.objects
            .filter(organisation=organisation, kind=kind_name, language=language)
            .values_list("subject", "body").first())
-    return tuple(row) if row else None
+    found = tuple(row) if row else None
+    if cache is not None:
+        cache[key] = found
+    return found
 
 
 def sample_variables(kind_name: str) -> dict[str, Any]:
@@ -161,7 +186,7 @@ def run_triggers(*, now: datetime | None = None,
     for spec in triggers_in_order():
         if spec.scan is None or (only and spec.name not in only):
             continue
-        with transaction.atomic():
+        with transaction.atomic(), templates_cached():
             written[spec.name] = spec.scan(now)
     return written
 

@@ -16,8 +16,8 @@ from parcours.engagement.models import Category
 from parcours.engagement.triggers.base import (
     OrganisationSettings,
     Param,
+    Planner,
     Trigger,
-    emit,
     register_trigger,
 )
 from parcours.engagement.triggers.session_reminder import reminder_due
@@ -34,7 +34,7 @@ def still_relevant(notification) -> bool:
 def scan(now: datetime) -> int:
     settings = OrganisationSettings(NAME)
     widest = settings.widest("hours_before")
-    written = 0
+    planner = Planner()
     for appointment in appointments_starting_between(now, now + timedelta(hours=widest)):
         engagement = appointment.engagement
         params = settings.params(engagement.organisation_id)
@@ -44,15 +44,14 @@ def scan(now: datetime) -> int:
         if lead is None:
             continue
         key = f"{NAME}:{appointment.pk}:{appointment.starts_at:%Y%m%dT%H%M}:{lead}h"
-        if emit(engagement.beneficiary, NAME, organisation=engagement.organisation, key=key,
-                variables={"coach_name": appointment.coach.display_name,
-                           "starts_at": appointment.starts_at,
-                           "place": appointment.place or appointment.meeting_url},
-                context={"appointment": appointment.pk, "engagement": engagement.pk,
-                         "starts_at": appointment.starts_at.isoformat(),
-                         "lead_hours": lead}):
-            written += 1
-    return written
+        planner.plan(engagement.beneficiary, NAME, organisation=engagement.organisation, key=key,
+                     variables={"coach_name": appointment.coach.display_name,
+                                "starts_at": appointment.starts_at,
+                                "place": appointment.place or appointment.meeting_url},
+                     context={"appointment": appointment.pk, "engagement": engagement.pk,
+                              "starts_at": appointment.starts_at.isoformat(),
+                              "lead_hours": lead})
+    return planner.flush()
 
 
 register_kind(Kind(

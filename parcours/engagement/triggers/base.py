@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.errors import DomainError
-from parcours.engagement.models import TriggerSetting
-from parcours.engagement.services.outbox import notify
+from parcours.engagement.models import Notification, TriggerSetting
+from parcours.engagement.services.outbox import Planned, notify, notify_many
 
 
 class UnknownTrigger(DomainError):
@@ -152,3 +152,51 @@ def emit(recipient, kind_name: str, *, organisation, key: str,
     return notify(recipient, kind_name, organisation=organisation, key=key,
                   variables={"first_name": recipient.get_short_name(), **(variables or {})},
                   url=url, context=context, deliver_after=deliver_after)
+
+
+class Planner:
+    """What a scan wants to write, written in batches, skipping the keys already in the
+    outbox before anything is rendered.
+
+    A scan runs every few minutes and finds mostly what it already wrote: checking the
+    keys of a batch in one query keeps those runs cheap, and `variables` may be a
+    function, called only for a message that is really new (a weekly recap is worth
+    computing once). New rows go in with `notify_many` (one INSERT per batch, duplicates
+    from a concurrent run ignored).
+    """
+
+    def __init__(self, *, batch_size: int = 500):
+        self.batch_size = batch_size
+        self.written = 0
+        self._waiting: dict[str, tuple] = {}
+
+    def plan(self, recipient, kind_name: str, *, organisation, key: str,
+             variables: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+             url: str = "", context: Mapping[str, Any] | None = None,
+             deliver_after: datetime | None = None) -> None:
+        if recipient is None or not recipient.is_active:
+            return
+        self._waiting[key] = (recipient, kind_name, organisation, variables, url, context,
+                              deliver_after)
+        if len(self._waiting) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> int:
+        """Write what is waiting; the number written by this planner so far."""
+        waiting, self._waiting = self._waiting, {}
+        if not waiting:
+            return self.written
+        existing = set(Notification.objects.filter(idempotency_key__in=list(waiting))
+                       .values_list("idempotency_key", flat=True))
+        rows = []
+        for key, (recipient, kind_name, organisation, variables, url, context,
+                  deliver_after) in waiting.items():
+            if key in existing:
+                continue
+            if callable(variables):
+                variables = variables()
+            rows.append(Planned(recipient, kind_name, organisation, key, variables, url,
+                                context, deliver_after))
+        if rows:
+            self.written += notify_many(rows)
+        return self.written

@@ -26,9 +26,9 @@ from parcours.engagement.models import Category
 from parcours.engagement.triggers.base import (
     OrganisationSettings,
     Param,
+    Planner,
     Trigger,
     TriggerParamsInvalid,
-    emit,
     register_trigger,
 )
 from parcours.journeys.models import Enrolment
@@ -101,16 +101,16 @@ def scan(now: datetime) -> int:
         return 0
     people = User.objects.in_bulk({learner for _organisation, learner in away})
     organisations = Organisation.objects.in_bulk({organisation for organisation, _ in away})
-    written = 0
+    planner = Planner()
     for (organisation_id, learner_id), (last, days) in away.items():
         organisation = organisations[organisation_id]
-        if emit(people[learner_id], NAME, organisation=organisation,
-                key=f"{NAME}:{organisation_id}:{learner_id}:{last:%Y%m%dT%H%M%S}",
-                variables={"days": days},
-                url=reverse("journeys:dashboard", args=[organisation.slug]),
-                context={"last_activity": last.isoformat(), "conversion_verb": "completed"}):
-            written += 1
-    return written + _digests(settings, away, organisations, now)
+        planner.plan(people[learner_id], NAME, organisation=organisation,
+                     key=f"{NAME}:{organisation_id}:{learner_id}:{last:%Y%m%dT%H%M%S}",
+                     variables={"days": days},
+                     url=reverse("journeys:dashboard", args=[organisation.slug]),
+                     context={"last_activity": last.isoformat(),
+                              "conversion_verb": "completed"})
+    return planner.flush() + _digests(settings, away, organisations, now)
 
 
 def _digests(settings, away, organisations, now: datetime) -> int:
@@ -126,21 +126,20 @@ def _digests(settings, away, organisations, now: datetime) -> int:
     people = User.objects.in_bulk({coach for _organisation, coach in per_coach}
                                   | {learner for _organisation, learner in long_away})
     year, week, _day = now.isocalendar()
-    written = 0
+    planner = Planner()
     for (organisation_id, coach_id), learner_ids in sorted(per_coach.items()):
         learner_ids.sort(key=lambda pk: people[pk].display_name)
         organisation = organisations[organisation_id]
         names = ", ".join(
             f"{people[pk].display_name} ({long_away[(organisation_id, pk)][1]})"
             for pk in learner_ids)
-        if emit(people[coach_id], DIGEST, organisation=organisation,
-                key=f"{DIGEST}:{organisation_id}:{coach_id}:{year}-W{week:02d}",
-                variables={"count": len(learner_ids), "learners": names},
-                url=reverse("journeys:caseload", args=[organisation.slug]),
-                context={"away": {str(pk): long_away[(organisation_id, pk)][0].isoformat()
-                                  for pk in learner_ids}}):
-            written += 1
-    return written
+        planner.plan(people[coach_id], DIGEST, organisation=organisation,
+                     key=f"{DIGEST}:{organisation_id}:{coach_id}:{year}-W{week:02d}",
+                     variables={"count": len(learner_ids), "learners": names},
+                     url=reverse("journeys:caseload", args=[organisation.slug]),
+                     context={"away": {str(pk): long_away[(organisation_id, pk)][0].isoformat()
+                                       for pk in learner_ids}})
+    return planner.flush()
 
 
 def coach_after_learner(params) -> None:

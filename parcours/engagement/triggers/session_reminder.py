@@ -19,8 +19,8 @@ from parcours.engagement.models import Category
 from parcours.engagement.triggers.base import (
     OrganisationSettings,
     Param,
+    Planner,
     Trigger,
-    emit,
     register_trigger,
 )
 
@@ -58,7 +58,7 @@ def scan(now: datetime) -> int:
         .select_related("session__organisation", "learner")
         .order_by("session__starts_at", "pk")
     )
-    written = 0
+    planner = Planner()
     for registration in registrations:
         session = registration.session
         params = settings.params(session.organisation_id)
@@ -69,15 +69,14 @@ def scan(now: datetime) -> int:
             continue
         key = f"{NAME}:{registration.pk}:{session.starts_at:%Y%m%dT%H%M}:{lead}h"
         url = reverse("classroom:session", args=[session.organisation.slug, session.pk])
-        if emit(registration.learner, NAME, organisation=session.organisation, key=key,
-                variables={"session_title": session.title, "starts_at": session.starts_at,
-                           "place": session.address or session.meeting_url},
-                url=url,
-                context={"session": session.pk, "registration": registration.pk,
-                         "starts_at": session.starts_at.isoformat(), "lead_hours": lead,
-                         "conversion_verb": "attended"}):
-            written += 1
-    return written
+        planner.plan(registration.learner, NAME, organisation=session.organisation, key=key,
+                     variables={"session_title": session.title, "starts_at": session.starts_at,
+                                "place": session.address or session.meeting_url},
+                     url=url,
+                     context={"session": session.pk, "registration": registration.pk,
+                              "starts_at": session.starts_at.isoformat(), "lead_hours": lead,
+                              "conversion_verb": "attended"})
+    return planner.flush()
 
 
 register_kind(Kind(

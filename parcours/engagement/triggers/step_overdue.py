@@ -12,8 +12,8 @@ from parcours.engagement.models import Category
 from parcours.engagement.triggers.base import (
     OrganisationSettings,
     Param,
+    Planner,
     Trigger,
-    emit,
     register_trigger,
 )
 from parcours.engagement.triggers.deadlines import (
@@ -34,7 +34,7 @@ STALE_DAYS = 30
 def scan(now: datetime) -> int:
     settings = OrganisationSettings(NAME)
     first, last = window(now, before=STALE_DAYS, after=0)
-    written = 0
+    planner = Planner()
     for step in steps_with_deadline_between(first, last):
         params = settings.params(step.enrolment.organisation_id)
         if params is None:
@@ -43,11 +43,10 @@ def scan(now: datetime) -> int:
         if not today - timedelta(days=STALE_DAYS) <= due <= today - timedelta(
                 days=params["days_after"]):
             continue
-        if emit(step.enrolment.learner, NAME, organisation=step.enrolment.organisation,
-                key=f"{NAME}:{step.pk}:{due.isoformat()}", variables=step_variables(step),
-                url=step_url(step), context=step_context(step)):
-            written += 1
-    return written
+        planner.plan(step.enrolment.learner, NAME, organisation=step.enrolment.organisation,
+                     key=f"{NAME}:{step.pk}:{due.isoformat()}", variables=step_variables(step),
+                     url=step_url(step), context=step_context(step))
+    return planner.flush()
 
 
 register_kind(Kind(

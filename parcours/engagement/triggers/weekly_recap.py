@@ -8,7 +8,9 @@ the ISO week, so a scan every few minutes writes one recap per week."""
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +22,8 @@ from parcours.engagement.models import Category
 from parcours.engagement.triggers.base import (
     OrganisationSettings,
     Param,
+    Planner,
     Trigger,
-    emit,
     register_trigger,
 )
 from parcours.journeys.models import Enrolment, PathStepStatus
@@ -60,11 +62,18 @@ def recap_of(enrolments: list[Enrolment], *, now: datetime) -> Recap:
     return Recap(done_this_week=done, lines="\n".join(lines))
 
 
+def recap_variables(learner, enrolments: list[Enrolment], now: datetime) -> dict:
+    """Called only for a recap not written yet: two queries for the learner's paths."""
+    prefetch_related_objects(enrolments, "steps__prerequisites")
+    with speaking_to(learner):
+        recap = recap_of(enrolments, now=now)
+    return {"done": recap.done_this_week, "lines": recap.lines}
+
+
 def scan(now: datetime) -> int:
     settings = OrganisationSettings(NAME)
     enrolments = (Enrolment.objects.filter(completed_at__isnull=True, start_on__lte=now.date())
                   .select_related("learner", "programme")
-                  .prefetch_related("steps__prerequisites")
                   .order_by("organisation_id", "learner_id", "pk"))
     per_learner: dict[tuple[int, int], list[Enrolment]] = {}
     for enrolment in enrolments:
@@ -76,19 +85,16 @@ def scan(now: datetime) -> int:
         per_learner.setdefault((enrolment.organisation_id, enrolment.learner_id),
                                []).append(enrolment)
     organisations = Organisation.objects.in_bulk({pair[0] for pair in per_learner})
-    written = 0
+    planner = Planner()
     for (organisation_id, _learner_id), learner_enrolments in per_learner.items():
         learner, organisation = learner_enrolments[0].learner, organisations[organisation_id]
         year, week, _day = local_today(learner, now=now).isocalendar()
-        with speaking_to(learner):
-            recap = recap_of(learner_enrolments, now=now)
-        if emit(learner, NAME, organisation=organisation,
-                key=f"{NAME}:{organisation_id}:{learner.pk}:{year}-W{week:02d}",
-                variables={"done": recap.done_this_week, "lines": recap.lines},
-                url=reverse("journeys:dashboard", args=[organisation.slug]),
-                context={"week": f"{year}-W{week:02d}", "conversion_verb": "completed"}):
-            written += 1
-    return written
+        planner.plan(learner, NAME, organisation=organisation,
+                     key=f"{NAME}:{organisation_id}:{learner.pk}:{year}-W{week:02d}",
+                     variables=partial(recap_variables, learner, learner_enrolments, now),
+                     url=reverse("journeys:dashboard", args=[organisation.slug]),
+                     context={"week": f"{year}-W{week:02d}", "conversion_verb": "completed"})
+    return planner.flush()
 
 
 register_kind(Kind(
