@@ -1,9 +1,10 @@
 """The nudges dashboard's figures, counted in the database, and the coaches' view.
 
-`nudge_metrics` answers in six queries whatever the number of notifications: the
+`nudge_metrics` answers in five queries whatever the number of notifications: the
 viewer's roles, one GROUP BY over the notifications (week × kind × campaign × variant ×
 status × reason, each group with its counts), one over the deliveries per channel, and
-the names (kinds, campaigns, variants) for the filters and the labels. Every slice the
+the campaigns and variants for the filters and the labels (the kinds come from the
+registry). Every slice the
 page shows (per kind, campaign, variant, week, and the totals) is a sum of those groups:
 each notification is in exactly one, so the sums are exact.
 
@@ -35,6 +36,7 @@ from parcours.accounts.selectors import require_permission
 from parcours.core.errors import DomainError
 from parcours.core.models import LearningEvent, Verb
 from parcours.core.roles import Permission
+from parcours.engagement.kinds import registered_kinds
 from parcours.engagement.metrics import (
     COMEBACK_WINDOW_DAYS,
     OPT_OUT_WINDOW_DAYS,
@@ -150,10 +152,15 @@ def _came_back_after() -> Exists:
     ).exclude(verb__in=ENGINE_VERBS))
 
 
+def _bounds(filters: MetricsFilter, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+    """The period's first instant and the instant after it, where the viewer is."""
+    return (datetime.combine(filters.start, time.min, tzinfo=zone),
+            datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=zone))
+
+
 def _notifications(organisation: Organisation, filters: MetricsFilter,
                    zone: zoneinfo.ZoneInfo) -> QuerySet[Notification]:
-    since = datetime.combine(filters.start, time.min, tzinfo=zone)
-    until = datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=zone)
+    since, until = _bounds(filters, zone)
     notifications = Notification.objects.filter(organisation=organisation,
                                                 created_at__gte=since, created_at__lt=until)
     if filters.kind:
@@ -164,6 +171,21 @@ def _notifications(organisation: Organisation, filters: MetricsFilter,
         notifications = notifications.filter(Exists(Delivery.objects.filter(
             notification=OuterRef("pk"), channel=filters.channel)))
     return notifications
+
+
+def _through_notification(organisation: Organisation, filters: MetricsFilter,
+                          zone: zoneinfo.ZoneInfo) -> dict:
+    """The dashboard's filters as lookups from a delivery through its notification."""
+    since, until = _bounds(filters, zone)
+    lookups = {"notification__organisation": organisation,
+               "notification__created_at__gte": since, "notification__created_at__lt": until}
+    if filters.kind:
+        lookups["notification__kind"] = filters.kind
+    if filters.campaign_id:
+        lookups["notification__campaign_id"] = filters.campaign_id
+    if filters.channel:
+        lookups["channel"] = filters.channel
+    return lookups
 
 
 def _counts(group: dict) -> Figures:
@@ -189,7 +211,7 @@ def _weeks(filters: MetricsFilter) -> list[date]:
 
 def nudge_metrics(organisation: Organisation, *, viewer: User,
                   filters: MetricsFilter) -> NudgeMetrics:
-    """The dashboard's figures for managers (`manage_nudges`), in six queries."""
+    """The dashboard's figures for managers (`manage_nudges`), in five queries."""
     require_permission(viewer, organisation, Permission.MANAGE_NUDGES)
     filters.check()
     zone = _zone(viewer)
@@ -207,18 +229,18 @@ def nudge_metrics(organisation: Organisation, *, viewer: User,
                   converted=Count("pk", filter=Q(converted_at__isnull=False)),
                   opted_out=Count("pk", filter=_opted_out_after(organisation)))
         .order_by())
+    # The deliveries joined once to their notification, narrowed by the same filters.
+    deliveries = Delivery.objects.filter(**_through_notification(organisation, filters, zone))
     channel_rows = list(
-        Delivery.objects.filter(notification__in=notifications.values("pk"))
-        .filter(**({"channel": filters.channel} if filters.channel else {}))
-        .values("channel")
+        deliveries.values("channel")
         .annotate(n=Count("pk"),
                   delivered=Count("pk", filter=Q(status=DeliveryStatus.SENT)),
                   opened=Count("pk", filter=Q(notification__opened_at__isnull=False)),
                   clicked=Count("pk", filter=Q(notification__clicked_at__isnull=False)),
                   converted=Count("pk", filter=Q(notification__converted_at__isnull=False)))
         .order_by("channel"))
-    kinds = sorted(Notification.objects.filter(organisation=organisation)
-                   .values_list("kind", flat=True).distinct().order_by())
+    # The kinds the engine knows (no query), and any others the period shows.
+    kinds = sorted({k.name for k in registered_kinds()} | {g["kind"] for g in groups})
     campaigns = list(Campaign.objects.filter(organisation=organisation).order_by("name"))
     variants = {variant.pk: variant for variant in
                 Variant.objects.filter(campaign__organisation=organisation)}
