@@ -461,3 +461,25 @@ def test_the_coach_who_opens_an_engagement_with_another_coach_leads_it(client, o
         "engagement_type": kind.pk, "beneficiary": lea.pk, "coaches": [other.pk, karim.pk],
         "starts_on": "2026-09-01"})
     assert Engagement.objects.get().coach_links.get(lead=True).coach == karim
+
+
+@pytest.mark.parametrize("who", ["lea", "sophie"])
+def test_the_beneficiary_and_managers_cannot_reach_the_coaches_writing_pages(
+        request, client, engagement, karim, who):
+    note = write_note(engagement, by=karim, body="Shared", visibility=NoteVisibility.SHARED)
+    item = ActionItem.objects.create(engagement=engagement, title="Read the guide")
+    as_(client, request.getfixturevalue(who))
+    for path in (url("note_new", engagement.pk), url("note_edit", note.pk),
+                 url("action_new", engagement.pk), url("action_edit", item.pk),
+                 url("action_to_step", item.pk)):
+        assert client.get(path).status_code == 403, path
+    client.post(url("note_new", engagement.pk), {"body": "Sneaky", "visibility": "shared"})
+    assert not Note.objects.exclude(pk=note.pk).exists()
+
+
+def test_the_beneficiary_cannot_edit_or_close_their_engagement(client, engagement, lea):
+    as_(client, lea)
+    assert client.get(url("engagement_edit", engagement.pk)).status_code == 403
+    client.post(url("engagement_close", engagement.pk))
+    engagement.refresh_from_db()
+    assert engagement.status == EngagementStatus.ACTIVE
