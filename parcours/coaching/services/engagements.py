@@ -108,10 +108,6 @@ class LastCoach(Conflict):
     default_message = _("An engagement keeps at least one coach: add another one first.")
 
 
-class PhaseInUse(Conflict):
-    default_message = _("This phase cannot be removed.")
-
-
 class MoveInvalid(DomainError):
     default_message = _("This phase cannot move further.")
 

@@ -42,11 +42,6 @@ class VisibilityInvalid(DomainError):
     default_message = _("Choose whether the note is private or shared.")
 
 
-class StaysShared(Conflict):
-    default_message = _("A shared note stays shared: the beneficiary may have read it "
-                        "already. Edit it instead.")
-
-
 class AlreadyShared(Conflict):
     default_message = _("This note is already shared.")
 
