@@ -59,6 +59,7 @@ VARIABLES = ("first_name", "step_title", "due_date")
 # day than the campaign's hour is already in the outbox.
 PLAN_AHEAD = timedelta(days=1)
 SUBJECT_MAX = Notification._meta.get_field("subject").max_length
+PLAN_WORK_MEM = "128MB"
 CONVERSION_VERBS = ("completed", "enrolled", "launched", "passed", "progressed", "attended",
                     "booked", "submitted", "logged-in")
 
@@ -659,5 +660,9 @@ def _plan_run(campaign: Campaign, *, run: int, now: datetime,
         f"SELECT {', '.join(selects)} FROM ({inner}) p WHERE 1 = 1{resting_sql} "
         f"ON CONFLICT ({_q('idempotency_key')}) DO NOTHING")
     with connection.cursor() as cursor:
+        if postgres and connection.in_atomic_block:
+            # The segment's hash joins hold every id of a large segment: with the
+            # default 4 MB they spill to disk in batches. For this transaction only.
+            cursor.execute(f"SET LOCAL work_mem = '{PLAN_WORK_MEM}'")
         cursor.execute(statement, [*select_params, *params])
         return max(cursor.rowcount, 0)
