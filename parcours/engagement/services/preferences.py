@@ -51,6 +51,13 @@ def default_enabled(category: str, channel: str) -> bool:
     return True
 
 
+# Plain values, worked out once: the dispatcher builds these for every person it sends to.
+_CATEGORIES = [(category.value, category.label) for category in Category]
+_CHANNELS = [channel.value for channel in PREFERENCE_CHANNELS]
+_DEFAULTS = {(category, channel): default_enabled(category, channel)
+             for category, _label in _CATEGORIES for channel in _CHANNELS}
+
+
 @dataclass(frozen=True)
 class PreferenceCell:
     category: str
@@ -131,17 +138,15 @@ def preferences_of_many(user_ids) -> dict[int, Preferences]:
 def _preferences(chosen: Mapping[tuple[str, str], bool], has_device: bool, start: int | None,
                  end: int | None, digest: str | None) -> Preferences:
     rows = []
-    for category in Category:
+    for category, label in _CATEGORIES:
         cells = []
-        for channel in PREFERENCE_CHANNELS:
-            enabled = chosen.get((category.value, channel.value),
-                                 default_enabled(category, channel))
-            available = has_device if channel == Channel.PUSH else True
+        for channel in _CHANNELS:
+            enabled = chosen.get((category, channel), _DEFAULTS[(category, channel)])
+            available = has_device if channel == Channel.PUSH.value else True
             cells.append(PreferenceCell(
-                category=category.value, channel=channel.value, enabled=enabled,
-                changed=(category.value, channel.value) in chosen,
-                effective=enabled and available))
-        rows.append(CategoryPreferences(category.value, category.label, tuple(cells)))
+                category=category, channel=channel, enabled=enabled,
+                changed=(category, channel) in chosen, effective=enabled and available))
+        rows.append(CategoryPreferences(category, label, tuple(cells)))
     own_hours = start is not None
     return Preferences(
         rows=tuple(rows),
@@ -151,6 +156,7 @@ def _preferences(chosen: Mapping[tuple[str, str], bool], has_device: bool, start
         digest=digest or DigestFrequency.NONE,
         has_push_device=bool(has_device),
     )
+
 
 def accepted_channels(user: User, category: str) -> list[str]:
     """The channels a message of this category may use for this person (in_app, email,
