@@ -1,9 +1,15 @@
 """Sophie tunes her organisation's triggers and writes its own texts; the outbox uses
 them. Learners and other organisations cannot."""
 
-import pytest
-from django.core.management import call_command
+from datetime import timedelta
 
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from parcours.accounts.tests.factories import member
 from parcours.core.errors import NotAllowed
 from parcours.core.events import record_event
 from parcours.core.models import Verb
@@ -17,7 +23,13 @@ from parcours.engagement.services.triggers import (
     run_triggers,
     set_message_template,
 )
-from parcours.engagement.tests.triggers_for_tests import notifications, session_with_seat
+from parcours.engagement.tests.triggers_for_tests import (
+    MONDAY,
+    at,
+    notifications,
+    path_from_monday,
+    session_with_seat,
+)
 from parcours.engagement.triggers.base import (
     TriggerParamsInvalid,
     UnknownTrigger,
@@ -160,9 +172,6 @@ def test_the_preview_fills_in_sample_values():
 
 
 def test_running_the_scans_twice_writes_nothing_twice(organisation, lea, sophie):
-    from datetime import timedelta
-
-    import time_machine
     seat = session_with_seat(organisation, lea, by=sophie)
     with time_machine.travel(seat.session.starts_at - timedelta(hours=30)):
         first = run_triggers()
@@ -171,3 +180,21 @@ def test_running_the_scans_twice_writes_nothing_twice(organisation, lea, sophie)
 
     assert first["session_reminder"] == 1
     assert sum(second.values()) == 0
+
+
+def test_a_scan_with_nothing_new_to_say_costs_the_same_for_one_learner_or_many(
+        organisation, sophie, karim):
+    def second_run_queries() -> int:
+        with at(MONDAY + timedelta(days=1)):
+            run_triggers(only=["step_due_soon"])
+            with CaptureQueriesContext(connection) as queries:
+                assert run_triggers(only=["step_due_soon"]) == {"step_due_soon": 0}
+        return len(queries)
+
+    path_from_monday(organisation, member(organisation, "learner"), by=karim)
+    one = second_run_queries()
+    for n in range(4):
+        path_from_monday(organisation, member(organisation, "learner"), by=karim,
+                         title=f"Parcours {n}")
+
+    assert second_run_queries() == one
