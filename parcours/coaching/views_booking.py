@@ -225,8 +225,14 @@ def _booking_page(request, organisation, engagement, capacity, *, moving=None):
         "error": error,
         "zone": zone,
         "show_coach": len(coaches) > 1,
-        "modes": AppointmentMode.choices,
+        "modes": _modes_offered(days) if not staff else AppointmentMode.choices,
     }, status=status)
+
+
+def _modes_offered(days) -> list[tuple[str, str]]:
+    """The ways to meet some slot shown offers (a beneficiary is not offered the others)."""
+    offered = {mode for _day, slots in days for shown in slots for mode in shown.slot.modes}
+    return [(value, label) for value, label in AppointmentMode.choices if value in offered]
 
 
 def _book_or_move(engagement, moving, *, by, coach, starts_at, minutes, mode, place="",
