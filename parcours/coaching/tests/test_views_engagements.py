@@ -483,3 +483,23 @@ def test_the_beneficiary_cannot_edit_or_close_their_engagement(client, engagemen
     client.post(url("engagement_close", engagement.pk))
     engagement.refresh_from_db()
     assert engagement.status == EngagementStatus.ACTIVE
+
+
+@pytest.mark.parametrize("who", ["karim", "lea", "sophie"])
+def test_everyone_on_the_engagement_is_warned_at_80_and_100_percent(request, client,
+                                                                    engagement, karim, who):
+    engagement.contracted_minutes = 600
+    engagement.save()
+    past = factories.appointment(engagement, karim, minutes=480,
+                                 starts_at=timezone.now() - timedelta(days=2))
+    close_appointment(past, by=karim, actual_minutes=480)
+    person = request.getfixturevalue(who)
+    person.locale = "en"
+    person.save()
+    as_(client, person)
+    page = client.get(url("engagement", engagement.pk)).content.decode()
+    assert "80 % of the contracted hours are used." in page
+    more = factories.appointment(engagement, karim, starts_at=timezone.now() - timedelta(1))
+    close_appointment(more, by=karim, actual_minutes=150)
+    page = client.get(url("engagement", engagement.pk)).content.decode()
+    assert "The contracted hours are used up, and exceeded by 0 h 30." in page
