@@ -18,8 +18,9 @@ from parcours.coaching.services.actions import ActionDraft
 from parcours.coaching.services.appointments import MAX_MINUTES
 
 DURATION = re.compile(
-    r"^\s*(?:(?P<hours>\d{1,4})\s*(?:h|:|heures?|hours?)?\s*(?P<minutes>\d{1,2})?\s*(?:min)?"
-    r"|(?P<only_minutes>\d{1,5})\s*min)\s*$", re.IGNORECASE)
+    r"^\s*(?:(?P<only_minutes>\d{1,5})\s*min"
+    r"|(?P<hours>\d{1,4})\s*(?:h|:|heures?|hours?)?\s*(?P<minutes>\d{1,2})?\s*(?:min)?)\s*$",
+    re.IGNORECASE)
 
 
 def parse_duration(text: str) -> int:

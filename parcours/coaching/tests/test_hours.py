@@ -116,3 +116,21 @@ def test_a_list_of_engagements_carries_hours_used_in_its_own_query(organisation,
         used = {e.title: hours.budget_of(e).used
                 for e in hours.with_used_minutes(Engagement.objects.all())}
     assert used == {engagement.title: 90, "Second": 30}
+
+
+@pytest.mark.parametrize("typed, minutes", [
+    ("24", 1440), ("24 h", 1440), ("22 h 30", 1350), ("22h30", 1350), ("22:30", 1350),
+    ("1 h 05", 65), ("90 min", 90), ("0", 0),
+])
+def test_hours_are_typed_as_people_write_them(typed, minutes):
+    from parcours.coaching.forms_engagements import parse_duration
+
+    assert parse_duration(typed) == minutes
+
+
+@pytest.mark.parametrize("typed", ["", "lots", "22,5", "1 h 75", "-3", "2 h 30 h"])
+def test_durations_that_cannot_be_read_are_refused(typed):
+    from parcours.coaching.forms_engagements import parse_duration
+
+    with pytest.raises(ValueError):
+        parse_duration(typed)
