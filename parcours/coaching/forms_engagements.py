@@ -220,7 +220,7 @@ class CloseAppointmentForm(forms.Form):
         help_text=_("Pre-filled from the booking, or from the video call when it was "
                     "held through Parcours."))
     phase = forms.ModelChoiceField(label=_("Phase"), queryset=None, required=False,
-                                   empty_label=_("(no phase)"))
+                                   empty_label=_("(the current phase)"))
     shared_note = forms.CharField(
         label=_("Shared note"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The beneficiary reads it and can comment on it. Markdown."))
