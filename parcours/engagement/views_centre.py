@@ -58,10 +58,11 @@ def centre(request):
     unread_only = request.GET.get("unread") == "1"
     page = selectors.centre_page(request.user, page=request.GET.get("page", 1),
                                  unread_only=unread_only)
-    items = [(notification, selectors.link_of(notification)) for notification in page]
+    unread = selectors.unread_count(request.user, up_to=selectors.UNREAD_COUNTED)
     return render(request, "engagement/centre/centre.html", {
-        "page": page, "items": items, "unread_only": unread_only,
-        "unread": selectors.unread_count(request.user),
+        "page": page, "items": [(n, selectors.link_of(n)) for n in page.items],
+        "unread_only": unread_only, "unread": unread,
+        "many_unread": unread >= selectors.UNREAD_COUNTED,
     })
 
 

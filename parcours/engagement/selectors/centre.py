@@ -8,7 +8,6 @@ queries (the unread count and the latest five), whatever the person's history.
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -67,13 +66,42 @@ def bell(user: User) -> Bell:
                 latest=list(in_centre(user)[:BELL_LATEST]))
 
 
+@dataclass(frozen=True)
+class CentrePage:
+    """One page of the centre: its notifications, and whether there are pages around it
+    (no total: counting a long history on every visit would cost more than the page)."""
+
+    items: list[Notification]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
 def centre_page(user: User, *, page: int | str = 1, unread_only: bool = False,
-                per_page: int = CENTRE_PAGE_SIZE) -> Page:
-    """One page of the person's notifications (two queries: the count and the page)."""
+                per_page: int = CENTRE_PAGE_SIZE) -> CentrePage:
+    """One page of the person's notifications, in one query (one row more than the page
+    says whether another follows)."""
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
     notifications = in_centre(user).select_related("organisation")
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
-    return Paginator(notifications, per_page).get_page(page)
+    start = (number - 1) * per_page
+    rows = list(notifications[start:start + per_page + 1])
+    return CentrePage(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
 def notifications_slice(user: User, *, unread_only: bool, offset: int,
