@@ -176,6 +176,22 @@ def test_a_beneficiary_told_of_a_clash_does_not_learn_with_whom(lea_engagement, 
     assert "10:00" in str(refusal.value.message)
 
 
+def test_an_appointment_of_the_coach_in_another_organisation_is_in_the_way_unnamed(
+        lea_engagement, karim, other_organisation):
+    from parcours.accounts.models import Membership, MembershipRole
+
+    membership = Membership.objects.create(organisation=other_organisation, user=karim)
+    MembershipRole.objects.create(membership=membership, role="coach")
+    elsewhere = engagement(other_organisation, member(other_organisation, "learner",
+                                                      display_name="Zoé Secret"), karim)
+    appointment(elsewhere, karim, starts_at=paris("2026-03-20", "16:00"))
+
+    with pytest.raises(CoachBusy) as refusal:
+        book(lea_engagement, karim, paris("2026-03-20", "16:30"))
+
+    assert "Zoé" not in str(refusal.value.message)
+
+
 def test_the_coach_books_for_lea_outside_his_availability_and_without_notice(
         lea_engagement, karim):
     booked = book(lea_engagement, karim, paris("2026-03-16", "17:00"), mode="phone")
