@@ -167,10 +167,10 @@ def proposed_record_events(events):
     from parcours.core.events import RESULT_KEYS, _handlers
     from parcours.core.models import LearningEvent, Verb
 
-    rows = []
+    rows, verbs = [], frozenset(Verb.values)  # Choices.values is rebuilt on each access
     for event in events:
         verb, result, thing = event["verb"], event.get("result"), event["object"]
-        if verb not in Verb.values or set(result or ()) - RESULT_KEYS:
+        if verb not in verbs or set(result or ()) - RESULT_KEYS:
             raise ValueError(f"Unknown verb or result keys in {event!r}")
         if isinstance(thing, models.Model):
             object_type, object_id, name = thing._meta.label_lower, thing.pk, str(thing)
