@@ -281,8 +281,11 @@ def live_results(request, organisation, activity_id):
     processors (menu, organisations): only the activity and its counts are read."""
     live = live_selectors.live_activity_for(request.user, organisation, activity_id,
                                             roles=request.roles)
+    results = live_selectors.live_results(live)
+    if request.GET.get("v") == results.version:
+        return HttpResponse(status=204)  # nothing new: htmx leaves the screen as it is
     return HttpResponse(render_to_string("coaching/live/_results.html", {
-        "results": live_selectors.live_results(live), "kinds": LiveKind,
+        "results": results, "kinds": LiveKind,
     }))
 
 

@@ -74,6 +74,9 @@ def test_the_coachs_screen_shows_each_answer_within_two_seconds(
     expect(screen.locator(".live-code")).to_have_text(live.code)
     # A page that reloaded would lose this mark.
     screen.evaluate("window.stillTheSamePage = true")
+    polled = []
+    screen.on("response", lambda response: polled.append(response.status)
+              if "/results/" in response.url else None)
     very = screen.locator('[data-count="0"]')
     a_little = screen.locator('[data-count="1"]')
     expect(very).to_have_text("0 votes")
@@ -87,4 +90,7 @@ def test_the_coachs_screen_shows_each_answer_within_two_seconds(
     expect(screen.locator("#live-participants")).to_have_text("2 participants", timeout=2000)
 
     assert screen.evaluate("window.stillTheSamePage") is True
+    # Between answers the screen asked every second and was told nothing changed.
+    screen.wait_for_timeout(1500)
+    assert 204 in polled and 200 in polled
     screen.screenshot(path=screenshots / "live-poll-coach-screen.png", full_page=True)

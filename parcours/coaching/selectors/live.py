@@ -2,6 +2,7 @@
 (the screen polls them every second, so that read is two small queries), the joining
 page, and the results kept on a classroom session."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -33,6 +34,15 @@ class LiveResults:
     participants: int
     counts: list[AnswerCount]
     notes: list[str]
+
+    @property
+    def version(self) -> str:
+        """Changes whenever what the screen shows changes: the screen sends it back when
+        it polls, and an unchanged result is not sent again (nor read out again by a
+        screen reader)."""
+        shown = (self.activity.status, self.participants,
+                 [(c.text, c.count) for c in self.counts], self.notes)
+        return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
 
 
 def live_activities_of(user: User, organisation: Organisation) -> list[LiveActivity]:

@@ -163,3 +163,16 @@ def test_a_learner_cannot_read_a_sessions_live_results(client, organisation, lea
     page = signed_in(client, lea).get("/o/cap-avenir/coaching/live/sessions/1/")
 
     assert page.status_code == 403
+
+
+def test_an_unchanged_result_is_not_sent_again(client, poll, organisation, karim, lea):
+    signed_in(client, karim)
+    results = f"/o/cap-avenir/coaching/live/{poll.pk}/results/"
+    first = client.get(results).content.decode()
+    version = first.split('data-live-version="')[1].split('"')[0]
+
+    assert client.get(results, {"v": version}).status_code == 204
+
+    services.answer_live_activity(poll, by=lea, text="Great")
+    changed = client.get(results, {"v": version})
+    assert changed.status_code == 200 and "1 vote" in changed.content.decode()
