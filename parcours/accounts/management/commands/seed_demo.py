@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
 
+from parcours.accounts.management.commands._demo_coaching import seed_coaching
 from parcours.accounts.management.commands._demo_programmes import seed_programmes
 from parcours.accounts.management.commands._demo_sessions import seed_sessions
 from parcours.accounts.models import Membership, Organisation, User
@@ -105,10 +106,12 @@ class Command(BaseCommand):
                 created += self._seed(demo, password_hash)
             enrolments = self._seed_programmes(CAP_AVENIR)
             sessions = self._seed_sessions(CAP_AVENIR)
+            engagements = self._seed_coaching(CAP_AVENIR)
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready ({created} people, {enrolments} enrolments, "
-                               f"{sessions} sessions created).")
-            if created or enrolments or sessions else "Demo already seeded: nothing to change."
+                               f"{sessions} sessions, {engagements} engagements created).")
+            if created or enrolments or sessions or engagements
+            else "Demo already seeded: nothing to change."
         )
         self._print_logins()
 
@@ -157,6 +160,18 @@ class Command(BaseCommand):
         return seed_sessions(
             organisation, manager=person("Sophie Laurent"), trainer=person("Julien Moreau"),
             learners=[*(person(name) for name in LEARNER_NAMES), person("Emily Carter")],
+        )
+
+    def _seed_coaching(self, demo: DemoOrganisation) -> int:
+        organisation = Organisation.objects.get(slug=demo.slug)
+
+        def person(name: str) -> User:
+            return User.objects.get(email__iexact=Person(name, ()).email_at(demo.domain))
+
+        return seed_coaching(
+            organisation, manager=person("Sophie Laurent"), karim=person(KARIM.display_name),
+            camille=person("Camille Rousseau"),
+            people={name: person(name) for name in LEARNER_NAMES},
         )
 
     def _print_logins(self) -> None:
