@@ -159,10 +159,10 @@ class Planner:
     outbox before anything is rendered.
 
     A scan runs every few minutes and finds mostly what it already wrote: checking the
-    keys of a batch in one query keeps those runs cheap, and `variables` may be a
-    function, called only for a message that is really new (a weekly recap is worth
-    computing once). New rows go in with `notify_many` (one INSERT per batch, duplicates
-    from a concurrent run ignored).
+    keys of a batch in one query keeps those runs cheap. `variables`, `url` and
+    `context` may be functions, called only for a message that is really new (a weekly
+    recap is worth computing once). New rows go in with `notify_many` (one INSERT per
+    batch, duplicates from a concurrent run ignored).
     """
 
     def __init__(self, *, batch_size: int = 500):
@@ -172,7 +172,8 @@ class Planner:
 
     def plan(self, recipient, kind_name: str, *, organisation, key: str,
              variables: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
-             url: str = "", context: Mapping[str, Any] | None = None,
+             url: str | Callable[[], str] = "",
+             context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
              deliver_after: datetime | None = None) -> None:
         if recipient is None or not recipient.is_active:
             return
@@ -193,8 +194,8 @@ class Planner:
                   deliver_after) in waiting.items():
             if key in existing:
                 continue
-            if callable(variables):
-                variables = variables()
+            variables, url, context = (value() if callable(value) else value
+                                       for value in (variables, url, context))
             rows.append(Planned(recipient, kind_name, organisation, key, variables, url,
                                 context, deliver_after))
         if rows:

@@ -10,6 +10,9 @@ from django.urls import reverse
 from parcours.journeys.models import PathStep, PathStepStatus
 from parcours.journeys.progress import deadline, local_today
 
+# What the outbox reads of a recipient to write their message.
+LEARNER_FIELDS = ("email", "display_name", "locale", "time_zone", "is_active")
+
 
 def steps_with_deadline_between(first: date, last: date) -> Iterator[PathStep]:
     """Steps still to do, in unfinished paths, whose deadline (due date, else planned
@@ -21,6 +24,11 @@ def steps_with_deadline_between(first: date, last: date) -> Iterator[PathStep]:
                         enrolment__completed_at__isnull=True)
                 .select_related("enrolment__learner", "enrolment__organisation",
                                 "enrolment__programme")
+                # A scan meets each step many times and writes about it once: load
+                # only what the check and the message read (no content, no bodies).
+                .only("pk", "title", "status", "due_on", "planned_on", "enrolment_id",
+                      "enrolment__programme__title", "enrolment__organisation__slug",
+                      *(f"enrolment__learner__{name}" for name in LEARNER_FIELDS))
                 .order_by("pk")
                 .iterator(chunk_size=500))
 

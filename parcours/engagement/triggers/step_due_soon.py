@@ -4,6 +4,7 @@ Suppressed when the step was completed or skipped before the message went out, o
 its date moved."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +43,9 @@ def scan(now: datetime) -> int:
         if not today <= due <= today + timedelta(days=params["days_before"]):
             continue
         planner.plan(step.enrolment.learner, NAME, organisation=step.enrolment.organisation,
-                     key=f"{NAME}:{step.pk}:{due.isoformat()}", variables=step_variables(step),
-                     url=step_url(step), context=step_context(step))
+                     key=f"{NAME}:{step.pk}:{due.isoformat()}",
+                     variables=partial(step_variables, step), url=partial(step_url, step),
+                     context=partial(step_context, step))
     return planner.flush()
 
 

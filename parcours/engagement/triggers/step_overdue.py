@@ -4,6 +4,7 @@ nobody looked at for months is the inactivity trigger's and the coach's business
 Suppressed when the step was completed or skipped meanwhile, or when its date moved."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +45,9 @@ def scan(now: datetime) -> int:
                 days=params["days_after"]):
             continue
         planner.plan(step.enrolment.learner, NAME, organisation=step.enrolment.organisation,
-                     key=f"{NAME}:{step.pk}:{due.isoformat()}", variables=step_variables(step),
-                     url=step_url(step), context=step_context(step))
+                     key=f"{NAME}:{step.pk}:{due.isoformat()}",
+                     variables=partial(step_variables, step), url=partial(step_url, step),
+                     context=partial(step_context, step))
     return planner.flush()
 
 
