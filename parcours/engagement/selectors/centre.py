@@ -67,8 +67,8 @@ def bell(user: User) -> Bell:
 
 
 @dataclass(frozen=True)
-class CentrePage:
-    """One page of the centre: its notifications, and whether there are pages around it
+class RowsPage:
+    """One page of a list (the centre, the coaches' view), and whether pages follow it
     (no total: counting a long history on every visit would cost more than the page)."""
 
     items: list[Notification]
@@ -89,7 +89,7 @@ class CentrePage:
 
 
 def centre_page(user: User, *, page: int | str = 1, unread_only: bool = False,
-                per_page: int = CENTRE_PAGE_SIZE) -> CentrePage:
+                per_page: int = CENTRE_PAGE_SIZE) -> RowsPage:
     """One page of the person's notifications, in one query (one row more than the page
     says whether another follows)."""
     try:
@@ -101,7 +101,7 @@ def centre_page(user: User, *, page: int | str = 1, unread_only: bool = False,
         notifications = notifications.filter(read_at__isnull=True)
     start = (number - 1) * per_page
     rows = list(notifications[start:start + per_page + 1])
-    return CentrePage(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+    return RowsPage(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
 def notifications_slice(user: User, *, unread_only: bool, offset: int,

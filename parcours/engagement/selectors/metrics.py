@@ -9,7 +9,7 @@ page shows (per kind, campaign, variant, week, and the totals) is a sum of those
 each notification is in exactly one, so the sums are exact.
 
 `nudged_learners` is the coaches' view: the notifications of the organisation's learners
-with what happened after each, one page in two queries.
+with what happened after each, one page in one query.
 """
 
 import zoneinfo
@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     DateTimeField,
@@ -52,6 +51,7 @@ from parcours.engagement.models import (
     NotificationStatus,
     Variant,
 )
+from parcours.engagement.selectors.centre import RowsPage
 from parcours.journeys.selectors import learners_in
 
 DEFAULT_WEEKS = 12
@@ -312,11 +312,12 @@ class NudgedFilter:
 
 def nudged_learners(organisation: Organisation, *, viewer: User,
                     filters: NudgedFilter = NudgedFilter(), page: int | str = 1,
-                    per_page: int = NUDGED_PAGE_SIZE) -> Page:
+                    per_page: int = NUDGED_PAGE_SIZE) -> RowsPage:
     """What the engine did for the learners a coach follows (`view_nudges`): each
     notification written for them, newest first, with what happened after it (opened,
     clicked, converted, came back, opted out; or suppressed, and why). Two queries for a
-    page: the count and the rows, with the outcomes worked out by the database."""
+    page in one query, with the outcomes worked out by the database (no total: one row
+    more than the page says whether another follows)."""
     require_permission(viewer, organisation, Permission.VIEW_NUDGES)
     # Journeys says who a coach follows: every learner of the organisation for now.
     notifications = Notification.objects.filter(
@@ -329,11 +330,15 @@ def nudged_learners(organisation: Organisation, *, viewer: User,
     rows = (notifications.select_related("recipient", "campaign")
             .annotate(came_back=_came_back_after(), opted_out=_opted_out_after())
             .order_by("-created_at", "-id"))
-    shown = Paginator(rows, per_page).get_page(page)
-    shown.object_list = list(shown.object_list)
-    for notification in shown.object_list:
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    found = list(rows[start:start + per_page + 1])
+    for notification in found:
         notification.reason_label = reason_label(notification.suppressed_reason)
-    return shown
+    return RowsPage(items=found[:per_page], number=number, has_next=len(found) > per_page)
 
 
 def followed_learners(organisation: Organisation, *, viewer: User) -> list[User]:

@@ -105,6 +105,19 @@ def test_a_learner_filter_that_is_not_a_number_shows_everyone(client, english, l
     assert response.status_code == 200 and "For Léa" in response.content.decode()
 
 
+def test_the_view_is_paginated(client, english, lea, organisation):
+    for number in range(55):
+        sent(lea, organisation, subject=f"Nudge {number:02d}",
+             at=timezone.now() - timedelta(minutes=number))
+    client.force_login(english)
+
+    first = client.get(url(organisation)).content.decode()
+    second = client.get(url(organisation), {"page": 2}).content.decode()
+
+    assert "Nudge 00" in first and "Nudge 54" not in first and 'rel="next"' in first
+    assert "Nudge 54" in second and 'rel="next"' not in second
+
+
 def test_the_view_has_a_fixed_number_of_queries(
         client, karim, organisation, django_assert_max_num_queries):
     for number in range(30):
