@@ -9,6 +9,7 @@ or the `DomainError` into a page; the rules live in `engagement.services.campaig
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.core.errors import DomainError
@@ -196,14 +197,15 @@ def campaign_detail(request, organisation, campaign_id):
     })
 
 
-def _act(request, organisation, campaign_id, action, done: str):
+def _act(request, organisation, campaign_id, action, done):
+    """Run an action on a campaign; `done(count)` is the message to show after it."""
     campaign = selectors.campaign_for(request.user, organisation, campaign_id)
     try:
         count = action(campaign)
     except DomainError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, done % {"count": count})
+        messages.success(request, done(count))
     return redirect("engagement:campaign", organisation.slug, campaign.pk)
 
 
@@ -212,7 +214,9 @@ def _act(request, organisation, campaign_id, action, done: str):
 def campaign_launch(request, organisation, campaign_id):
     return _act(request, organisation, campaign_id,
                 lambda campaign: services.launch_campaign(campaign, by=request.user),
-                _("Campaign launched: %(count)d messages planned."))
+                lambda count: ngettext("Campaign launched: %(count)d message planned.",
+                                       "Campaign launched: %(count)d messages planned.",
+                                       count) % {"count": count})
 
 
 @require_POST
@@ -220,7 +224,10 @@ def campaign_launch(request, organisation, campaign_id):
 def campaign_cancel(request, organisation, campaign_id):
     return _act(request, organisation, campaign_id,
                 lambda campaign: services.cancel_campaign(campaign, by=request.user),
-                _("Campaign cancelled: %(count)d messages not yet sent were withdrawn."))
+                lambda count: ngettext(
+                    "Campaign cancelled: %(count)d message not yet sent was withdrawn.",
+                    "Campaign cancelled: %(count)d messages not yet sent were withdrawn.",
+                    count) % {"count": count})
 
 
 @require_POST
@@ -231,4 +238,6 @@ def campaign_promote(request, organisation, campaign_id, variant_id):
         return experiments.promote_winner(campaign, variant, by=request.user)
 
     return _act(request, organisation, campaign_id, promote,
-                _("Winner promoted: %(count)d more messages planned."))
+                lambda count: ngettext("Winner promoted: %(count)d more message planned.",
+                                       "Winner promoted: %(count)d more messages planned.",
+                                       count) % {"count": count})
