@@ -15,6 +15,7 @@ urlpatterns = [
     path(ORG + "engagements/<int:engagement_id>/book/", views.book, name="book"),
     path(ORG + "engagements/<int:engagement_id>/appointments/", views.engagement_appointments,
          name="engagement_appointments"),
+    path(ORG + "appointments/", views.my_appointments, name="my_appointments"),
     path(APPOINTMENT, views.appointment, name="appointment"),
     path(APPOINTMENT + "move/", views.move, name="move_appointment"),
     path(APPOINTMENT + "cancel/", views.cancel, name="cancel_appointment"),

@@ -297,6 +297,17 @@ def _int_param(value, default: int) -> int:
 
 @require_safe
 @member_page
+def my_appointments(request, organisation):
+    """The person's appointments to come, as beneficiary or coach, soonest first."""
+    return render(request, "coaching/booking/my_appointments.html", {
+        "organisation": organisation,
+        "appointments": selectors.my_appointments(request.user, organisation),
+        "zone": selectors.zone_of(request.user),
+    })
+
+
+@require_safe
+@member_page
 def engagement_appointments(request, organisation, engagement_id):
     """Upcoming appointments of an engagement (and the past ones), a page of its own or
     the engagement page's panel when htmx asks."""

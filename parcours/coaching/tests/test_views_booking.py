@@ -344,3 +344,31 @@ def test_a_manager_sets_the_meeting_link_template(client, sophie, karim, organis
     assert client.post(url, {"template": "https://meet.jit.si/cap-{code}"}).status_code == 302
     client.force_login(karim)
     assert client.get(url).status_code == 403
+
+
+def test_karim_lists_his_appointments_to_come_in_a_fixed_number_of_queries(
+        client, karim, lea, organisation, lea_engagement, django_assert_max_num_queries):
+    for day in ("2026-03-24", "2026-03-25", "2026-03-26"):
+        appointment(lea_engagement, karim, starts_at=paris(day, "14:00"))
+    other = engagement(organisation, member(organisation, "learner", display_name="Noé Petit"),
+                       karim, type_=lea_engagement.engagement_type)
+    appointment(other, karim, starts_at=paris("2026-03-27", "10:00"))
+    client.force_login(karim)
+
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("coaching:my_appointments", args=["cap-avenir"]))
+
+    assert page.content.decode().count("Léa Martin") == 3
+    assert "Noé Petit" in page.content.decode()
+
+
+def test_lea_sees_only_her_own_appointments(client, lea, karim, organisation, lea_engagement):
+    appointment(lea_engagement, karim, starts_at=paris("2026-03-24", "14:00"))
+    other = engagement(organisation, member(organisation, "learner", display_name="Noé Petit"),
+                       karim, type_=lea_engagement.engagement_type)
+    appointment(other, karim, starts_at=paris("2026-03-27", "10:00"))
+    client.force_login(lea)
+
+    page = client.get(reverse("coaching:my_appointments", args=["cap-avenir"])).content.decode()
+
+    assert "Karim Benali" in page and "Noé Petit" not in page
