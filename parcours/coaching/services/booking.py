@@ -73,6 +73,10 @@ class CoachBusy(Conflict):
     default_message = _("The coach already has an appointment at that time.")
 
 
+class BeneficiaryBusy(Conflict):
+    default_message = _("The beneficiary already has an appointment at that time.")
+
+
 class ModeInvalid(DomainError):
     default_message = _("Choose in person, by phone or by video.")
 
@@ -172,10 +176,13 @@ def _clean_link(meeting_url: str) -> str:
     return meeting_url
 
 
-def _lock(coach: User) -> None:
-    # Whoever books this coach next waits here until this transaction ends, then sees
-    # what it booked.
-    list(User.objects.select_for_update().filter(pk=coach.pk).values_list("pk", flat=True))
+def _lock(coach: User, engagement: Engagement) -> None:
+    # Whoever books this coach (or this beneficiary) next waits here until this
+    # transaction ends, then sees what it booked. Rows are locked in id order so two
+    # transactions never wait for each other.
+    people = {coach.pk, engagement.beneficiary_id} - {None}
+    list(User.objects.select_for_update().filter(pk__in=people).order_by("pk")
+         .values_list("pk", flat=True))
 
 
 def _require_free(engagement: Engagement, coach: User, starts_at: datetime,
@@ -187,6 +194,8 @@ def _require_free(engagement: Engagement, coach: User, starts_at: datetime,
              .exclude(pk=ignoring)
              .select_related("engagement__beneficiary").order_by("starts_at").first())
     if clash is None:
+        _require_beneficiary_free(engagement, starts_at, ends_at, by=by, capacity=capacity,
+                                  ignoring=ignoring)
         return
     values = {"coach": coach.display_name, "date": _date(clash.starts_at, by),
               "start": _time(clash.starts_at, by), "end": _time(clash.ends_at, by)}
@@ -200,6 +209,30 @@ def _require_free(engagement: Engagement, coach: User, starts_at: datetime,
                           "from %(start)s to %(end)s.") % values)
     raise CoachBusy(_("%(coach)s already has an appointment on %(date)s from %(start)s to "
                       "%(end)s.") % values)
+
+
+def _require_beneficiary_free(engagement: Engagement, starts_at: datetime,
+                              ends_at: datetime, *, by: User, capacity: Capacity,
+                              ignoring: int | None) -> None:
+    """The beneficiary is not in two appointments at once either (two coaches of one
+    engagement, or two engagements)."""
+    if engagement.beneficiary_id is None:
+        return
+    clash = (Appointment.objects
+             .filter(engagement__beneficiary_id=engagement.beneficiary_id,
+                     status=AppointmentStatus.BOOKED, starts_at__lt=ends_at,
+                     ends_at__gt=starts_at)
+             .exclude(pk=ignoring).select_related("coach").order_by("starts_at").first())
+    if clash is None:
+        return
+    values = {"who": engagement.beneficiary.display_name, "coach": clash.coach.display_name,
+              "date": _date(clash.starts_at, by), "start": _time(clash.starts_at, by),
+              "end": _time(clash.ends_at, by)}
+    if capacity == Capacity.BENEFICIARY:
+        raise BeneficiaryBusy(_("You already have an appointment with %(coach)s on %(date)s "
+                                "from %(start)s to %(end)s.") % values)
+    raise BeneficiaryBusy(_("%(who)s already has an appointment with %(coach)s on %(date)s "
+                            "from %(start)s to %(end)s.") % values)
 
 
 def _open_slot(engagement: Engagement, coach: User, starts_at: datetime, minutes: int,
@@ -252,7 +285,7 @@ def book_appointment(engagement: Engagement, *, by: User, coach: User | int,
     starts_at = _start(starts_at)
     mode = _mode(mode)
     ends_at = starts_at + timedelta(minutes=minutes)
-    _lock(coach)
+    _lock(coach, engagement)
     _require_free(engagement, coach, starts_at, ends_at, by=by, capacity=capacity)
     slot = None
     if capacity == Capacity.BENEFICIARY:
@@ -292,7 +325,7 @@ def move_appointment(appointment: Appointment, *, by: User, starts_at: datetime,
     engagement = appointment.engagement
     capacity = _capacity(engagement, by)
     _require_active(engagement)
-    _lock(appointment.coach)
+    _lock(appointment.coach, engagement)
     appointment = _locked(appointment)
     engagement = appointment.engagement
     if minutes is None:

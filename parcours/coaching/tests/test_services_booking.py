@@ -18,6 +18,7 @@ from parcours.coaching.models import (
     ExceptionKind,
 )
 from parcours.coaching.services.booking import (
+    BeneficiaryBusy,
     CoachBusy,
     EngagementNotActive,
     LengthOutOfRange,
@@ -161,6 +162,20 @@ def test_double_booking_is_refused_naming_the_appointment_in_the_way(lea_engagem
         "Karim Benali already has an appointment with Noé Petit on March 24, 2026 from 10:00 "
         "to 11:00.")
     assert Appointment.objects.count() == 1
+
+
+def test_lea_is_not_booked_twice_at_the_same_time_either(lea_engagement, lea, karim,
+                                                        organisation):
+    nadia = member(organisation, "coach", display_name="Nadia Haddad")
+    second = engagement(organisation, lea, nadia, type_=lea_engagement.engagement_type)
+    book(lea_engagement, lea, paris("2026-03-24", "10:00"))
+
+    with translation.override("en"), pytest.raises(BeneficiaryBusy) as refusal:
+        book(second, nadia, paris("2026-03-24", "10:30"))
+
+    assert str(refusal.value.message) == (
+        "Léa Martin already has an appointment with Karim Benali on March 24, 2026 from "
+        "10:00 to 11:00.")
 
 
 def test_a_beneficiary_told_of_a_clash_does_not_learn_with_whom(lea_engagement, lea, karim,
