@@ -28,6 +28,7 @@ urlpatterns = [
     path(ENGAGEMENT + "coaches/<int:user_id>/remove/", views.engagement_coach_remove,
          name="engagement_coach_remove"),
     path(ENGAGEMENT + "close/", views.engagement_close, name="engagement_close"),
+    path(ENGAGEMENT + "notes/", views.notes, name="notes"),
     path(ENGAGEMENT + "notes/new/", views.note_new, name="note_new"),
     path(ENGAGEMENT + "actions/new/", views.action_new, name="action_new"),
     path(ORG + "my-coaching/", views.my_coaching, name="my_coaching"),

@@ -31,7 +31,7 @@ from parcours.coaching.forms_engagements import (
 from parcours.coaching.models import EngagementStatus, NoteVisibility
 from parcours.coaching.selectors import Capacity, engagement_for
 from parcours.coaching.selectors import engagements as selectors
-from parcours.coaching.selectors.notes import note_for, note_template_for
+from parcours.coaching.selectors.notes import note_for, note_template_for, notes_page
 from parcours.coaching.services import actions as action_services
 from parcours.coaching.services import appointments as appointment_services
 from parcours.coaching.services import engagements as services
@@ -463,6 +463,17 @@ def note_new(request, organisation, engagement_id):
     return render(request, "coaching/engagements/note_form.html", {
         "organisation": organisation, "engagement": engagement, "form": form,
         "note": None}, status=status)
+
+
+@require_safe
+@member_page
+def notes(request, organisation, engagement_id):
+    """Every note of the engagement the viewer may read, fifty a page."""
+    engagement, capacity = engagement_for(request.user, organisation, engagement_id)
+    return render(request, "coaching/engagements/notes.html", {
+        "organisation": organisation, "engagement": engagement,
+        "page": notes_page(engagement, capacity, offset=_int(request.GET.get("from")) or 0),
+    })
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,7 @@ the beneficiary's open actions on their dashboard, and the "appointment" and "ac
 timeline sources. Each with its access check; the hot ones in a fixed number of queries.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -34,6 +34,10 @@ from parcours.core.roles import ROLE_PERMISSIONS, Permission, roles_allow
 
 OPEN_ACTIONS_SHOWN = 5
 LIST_PAGE_SIZE = 100
+# A long engagement's page shows its latest records; the notes page has them all.
+NOTES_SHOWN = 20
+HELD_SHOWN = 20
+DONE_ACTIONS_SHOWN = 10
 
 
 def _roles_granting(permission: str) -> list[str]:
@@ -197,12 +201,18 @@ class EngagementPage:
     to_close: list[Appointment]
     past: list[Appointment]
     notes: list[Note]
+    notes_total: int
     actions: list[ActionItem]
-    open_actions: list[ActionItem] = field(default_factory=list)
+    held_total: int = 0
+    done_total: int = 0
 
     @property
     def is_coach(self) -> bool:
         return self.capacity == Capacity.COACH
+
+    @property
+    def more_done(self) -> bool:
+        return self.done_total > DONE_ACTIONS_SHOWN
 
     @property
     def is_manager(self) -> bool:
@@ -232,17 +242,20 @@ def engagement_page(user: User, organisation: Organisation,
     now = timezone.now()
     actions = list(engagement.action_items.select_related("path_step", "done_by")
                    .order_by("done_at", "due_on", "id"))
+    open_actions = [a for a in actions if not a.is_done]
+    done = sorted((a for a in actions if a.is_done), key=lambda a: a.done_at, reverse=True)
+    held = [a for a in reversed(appointments)
+            if a.status in (AppointmentStatus.CLOSED, AppointmentStatus.MISSED,
+                            AppointmentStatus.CANCELLED)]
+    notes, notes_total = notes_for(engagement, capacity, limit=NOTES_SHOWN)
     return EngagementPage(
         engagement=engagement, capacity=capacity, coaches=coaches, phases=phases,
         hours=hours.hours_of(engagement, phases=phases),
         to_close=[a for a in appointments
                   if a.status == AppointmentStatus.BOOKED and a.starts_at <= now],
-        past=[a for a in reversed(appointments)
-              if a.status in (AppointmentStatus.CLOSED, AppointmentStatus.MISSED,
-                              AppointmentStatus.CANCELLED)],
-        notes=notes_for(engagement, capacity),
-        actions=actions,
-        open_actions=[a for a in actions if not a.is_done])
+        past=held[:HELD_SHOWN], held_total=len(held),
+        notes=notes, notes_total=notes_total,
+        actions=open_actions + done[:DONE_ACTIONS_SHOWN], done_total=len(done))
 
 
 def coach_of(engagement: Engagement, user_id: int) -> User | None:

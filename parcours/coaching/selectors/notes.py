@@ -6,6 +6,8 @@ search, the timeline or the API. Every page and endpoint that shows notes reads 
 through this module; `visible_notes` is the one filter.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.models import Organisation, User
 from parcours.coaching.models import (
     Engagement,
+    EngagementStatus,
     Note,
     NoteComment,
     NoteTemplate,
@@ -51,8 +54,53 @@ def with_details(notes: QuerySet[Note]) -> QuerySet[Note]:
             .order_by("-created_at", "-id"))
 
 
-def notes_for(engagement: Engagement, capacity: Capacity | None) -> list[Note]:
-    return list(with_details(visible_notes(engagement, capacity)))
+def notes_for(engagement: Engagement, capacity: Capacity | None, *, offset: int = 0,
+              limit: int | None = None) -> tuple[list[Note], int]:
+    """The notes this capacity may read, newest first, from `offset` (`limit` of them, all
+    when None), and how many there are: three queries whatever their number."""
+    notes = with_details(visible_notes(engagement, capacity))
+    if limit is None:
+        shown = list(notes[offset:])
+        return shown, offset + len(shown)
+    shown = list(notes[offset:offset + limit])
+    total = (offset + len(shown) if len(shown) < limit
+             else visible_notes(engagement, capacity).count())
+    return shown, total
+
+
+NOTES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class NotesPage:
+    """One page of an engagement's notes, as the viewer's capacity allows."""
+
+    engagement: Engagement
+    capacity: Capacity
+    notes: list[Note]
+    notes_total: int
+    offset: int
+
+    is_coach = property(lambda self: self.capacity == Capacity.COACH)
+    is_manager = property(lambda self: self.capacity == Capacity.MANAGER)
+    is_beneficiary = property(lambda self: self.capacity == Capacity.BENEFICIARY)
+    is_active = property(lambda self: self.engagement.status == EngagementStatus.ACTIVE)
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(self.offset - NOTES_PER_PAGE, 0) if self.offset > 0 else None
+
+    @property
+    def next_offset(self) -> int | None:
+        following = self.offset + NOTES_PER_PAGE
+        return following if following < self.notes_total else None
+
+
+def notes_page(engagement: Engagement, capacity: Capacity, *, offset: int = 0) -> NotesPage:
+    offset = max(offset, 0)
+    notes, total = notes_for(engagement, capacity, offset=offset, limit=NOTES_PER_PAGE)
+    return NotesPage(engagement=engagement, capacity=capacity, notes=notes,
+                     notes_total=total, offset=offset)
 
 
 def note_for(user: User, organisation: Organisation,

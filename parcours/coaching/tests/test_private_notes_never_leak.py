@@ -45,6 +45,7 @@ def url(name, *args):
 def pages_of(client, engagement, note):
     return [
         client.get(url("engagement", engagement.pk)),
+        client.get(url("notes", engagement.pk)),
         client.get(url("my_coaching"), follow=True),
         client.get(url("note_history", note.pk)),
         client.get(url("note_edit", note.pk)),

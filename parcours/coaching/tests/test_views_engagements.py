@@ -503,3 +503,27 @@ def test_everyone_on_the_engagement_is_warned_at_80_and_100_percent(request, cli
     close_appointment(more, by=karim, actual_minutes=150)
     page = client.get(url("engagement", engagement.pk)).content.decode()
     assert "The contracted hours are used up, and exceeded by 0 h 30." in page
+
+
+def test_a_long_engagement_shows_its_latest_notes_and_pages_the_rest(client, engagement,
+                                                                     karim, lea):
+    from parcours.coaching.selectors.engagements import NOTES_SHOWN
+
+    for number in range(NOTES_SHOWN + 5):
+        write_note(engagement, by=karim, body=f"Shared number {number:03d}",
+                   visibility=NoteVisibility.SHARED)
+    write_note(engagement, by=karim, body="Private one")
+    lea.locale = "en"
+    lea.save()
+    as_(client, lea)
+    page = client.get(url("engagement", engagement.pk)).content.decode()
+    assert "Shared number 024" in page and "Shared number 000" not in page
+    assert f"See all {NOTES_SHOWN + 5} notes" in page  # the private one is not counted
+    everything = client.get(url("notes", engagement.pk)).content.decode()
+    assert "Shared number 000" in everything and "Private one" not in everything
+    assert client.get(url("notes", engagement.pk), {"from": "abc"}).status_code == 200
+
+
+def test_another_learner_cannot_read_the_notes_page(client, organisation, engagement):
+    as_(client, member(organisation, "learner"))
+    assert client.get(url("notes", engagement.pk)).status_code == 404
