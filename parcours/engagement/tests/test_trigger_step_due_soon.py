@@ -16,6 +16,7 @@ from parcours.engagement.tests.triggers_for_tests import (
     path_from_monday,
     step,
 )
+from parcours.engagement.triggers.deadlines import steps_with_deadline_between
 
 NAME = "step_due_soon"
 
@@ -96,3 +97,15 @@ def test_nothing_is_written_when_the_organisation_switched_it_off(
 
     with at(MONDAY + timedelta(days=1)):
         assert run_triggers(only=[NAME]) == {NAME: 0}
+
+
+def test_the_scan_does_not_even_read_a_step_already_reminded(enrolment):
+    first, last = MONDAY, MONDAY + timedelta(days=30)
+    assert step(enrolment, "Respirer") in steps_with_deadline_between(first, last,
+                                                                     kind_name=NAME)
+    with at(MONDAY + timedelta(days=1)):
+        run_triggers(only=[NAME])
+
+    left = list(steps_with_deadline_between(first, last, kind_name=NAME))
+    assert step(enrolment, "Respirer") not in left
+    assert step(enrolment, "Structurer") in left

@@ -4,9 +4,11 @@ learner's own calendar, and the check that a reminder still makes sense."""
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 
+from parcours.engagement.models import Notification
 from parcours.journeys.models import PathStep, PathStepStatus
 from parcours.journeys.progress import deadline, local_today
 
@@ -14,14 +16,27 @@ from parcours.journeys.progress import deadline, local_today
 LEARNER_FIELDS = ("email", "display_name", "locale", "time_zone", "is_active")
 
 
-def steps_with_deadline_between(first: date, last: date) -> Iterator[PathStep]:
+def deadline_key(kind_name: str, step: PathStep) -> str:
+    return f"{kind_name}:{step.pk}:{deadline(step).isoformat()}"
+
+
+def steps_with_deadline_between(first: date, last: date, *,
+                                kind_name: str) -> Iterator[PathStep]:
     """Steps still to do, in unfinished paths, whose deadline (due date, else planned
-    date) falls in [first, last]."""
+    date) falls in [first, last], and that have no `kind_name` message for that
+    deadline yet. The database leaves out those already written (the key built in SQL,
+    found through its unique index), so a scan every few minutes reads only the new."""
     in_window = (Q(due_on__range=(first, last))
                  | Q(due_on__isnull=True, planned_on__range=(first, last)))
+    # The same text as deadline_key(): dates cast to text are ISO on SQLite and PostgreSQL.
+    key = Concat(Value(f"{kind_name}:"), Cast("pk", CharField()), Value(":"),
+                 Cast(Coalesce("due_on", "planned_on"), CharField()),
+                 output_field=CharField())
+    written = Notification.objects.filter(idempotency_key=OuterRef("key"))
     yield from (PathStep.objects
                 .filter(in_window, status=PathStepStatus.TODO,
                         enrolment__completed_at__isnull=True)
+                .alias(key=key).exclude(Exists(written))
                 .select_related("enrolment__learner", "enrolment__organisation",
                                 "enrolment__programme")
                 # A scan meets each step many times and writes about it once: load

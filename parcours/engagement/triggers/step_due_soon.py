@@ -18,6 +18,7 @@ from parcours.engagement.triggers.base import (
     register_trigger,
 )
 from parcours.engagement.triggers.deadlines import (
+    deadline_key,
     learner_today,
     step_context,
     step_still_to_do,
@@ -35,7 +36,7 @@ def scan(now: datetime) -> int:
     settings = OrganisationSettings(NAME)
     first, last = window(now, before=0, after=settings.widest("days_before"))
     planner = Planner()
-    for step in steps_with_deadline_between(first, last):
+    for step in steps_with_deadline_between(first, last, kind_name=NAME):
         params = settings.params(step.enrolment.organisation_id)
         if params is None:
             continue
@@ -43,7 +44,7 @@ def scan(now: datetime) -> int:
         if not today <= due <= today + timedelta(days=params["days_before"]):
             continue
         planner.plan(step.enrolment.learner, NAME, organisation=step.enrolment.organisation,
-                     key=f"{NAME}:{step.pk}:{due.isoformat()}",
+                     key=deadline_key(NAME, step),
                      variables=partial(step_variables, step), url=partial(step_url, step),
                      context=partial(step_context, step))
     return planner.flush()
