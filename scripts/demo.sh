@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The demo: prepare the database and static files, then run the web server and the
-# background worker side by side until Ctrl-C (or until either of them stops).
+# The demo: prepare the database and static files, then run the web server, the
+# background worker and the scheduler side by side until Ctrl-C (or until one stops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,9 +27,12 @@ trap 'stop $?' EXIT
 
 "$PY" manage.py db_worker --interval 1 --no-startup-delay &
 pids+=($!)
+# Reminders, nudges, digests and retention run on a clock (core/schedule.py).
+"$PY" manage.py run_scheduler &
+pids+=($!)
 "$PY" manage.py runserver "127.0.0.1:$PORT" --noreload &
 pids+=($!)
 
-echo "Parcours demo on http://127.0.0.1:$PORT/  (worker running; Ctrl-C stops both)"
+echo "Parcours demo on http://127.0.0.1:$PORT/  (worker and scheduler running; Ctrl-C stops all)"
 # Whichever stops first (a crash, a port already in use) stops the other.
 wait -n

@@ -8,4 +8,5 @@ class CoachingConfig(AppConfig):
     verbose_name = _("Coaching")
 
     def ready(self) -> None:
-        from parcours.coaching import handlers  # noqa: F401
+        # Handlers react to learning events; schedule registers the periodic jobs.
+        from parcours.coaching import handlers, schedule  # noqa: F401

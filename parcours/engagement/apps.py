@@ -10,4 +10,5 @@ class EngagementConfig(AppConfig):
     def ready(self) -> None:
         # Triggers subscribe to learning events (a passed quiz, a published programme…)
         # and write notifications into the outbox inside the transaction of the event.
-        from parcours.engagement import handlers  # noqa: F401
+        # Handlers react to learning events; schedule registers the periodic jobs.
+        from parcours.engagement import handlers, schedule  # noqa: F401
