@@ -154,6 +154,12 @@ def emit(recipient, kind_name: str, *, organisation, key: str,
                   url=url, context=context, deliver_after=deliver_after)
 
 
+def existing_keys(keys: list[str]) -> set[str]:
+    """Which of these idempotency keys are in the outbox already (one query)."""
+    return set(Notification.objects.filter(idempotency_key__in=keys)
+               .values_list("idempotency_key", flat=True))
+
+
 class Planner:
     """What a scan wants to write, written in batches, skipping the keys already in the
     outbox before anything is rendered.
@@ -187,8 +193,7 @@ class Planner:
         waiting, self._waiting = self._waiting, {}
         if not waiting:
             return self.written
-        existing = set(Notification.objects.filter(idempotency_key__in=list(waiting))
-                       .values_list("idempotency_key", flat=True))
+        existing = existing_keys(list(waiting))
         rows = []
         for key, (recipient, kind_name, organisation, variables, url, context,
                   deliver_after) in waiting.items():

@@ -8,14 +8,12 @@ the ISO week, so a scan every few minutes writes one recap per week."""
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from parcours.accounts.models import Organisation
 from parcours.classroom.ical import speaking_to
 from parcours.engagement.kinds import Kind, register_kind
 from parcours.engagement.models import Category
@@ -24,6 +22,7 @@ from parcours.engagement.triggers.base import (
     Param,
     Planner,
     Trigger,
+    existing_keys,
     register_trigger,
 )
 from parcours.journeys.models import Enrolment, PathStepStatus
@@ -62,38 +61,45 @@ def recap_of(enrolments: list[Enrolment], *, now: datetime) -> Recap:
     return Recap(done_this_week=done, lines="\n".join(lines))
 
 
-def recap_variables(learner, enrolments: list[Enrolment], now: datetime) -> dict:
-    """Called only for a recap not written yet: two queries for the learner's paths."""
-    prefetch_related_objects(enrolments, "steps__prerequisites")
-    with speaking_to(learner):
-        recap = recap_of(enrolments, now=now)
-    return {"done": recap.done_this_week, "lines": recap.lines}
+BATCH = 500
 
 
 def scan(now: datetime) -> int:
     settings = OrganisationSettings(NAME)
     enrolments = (Enrolment.objects.filter(completed_at__isnull=True, start_on__lte=now.date())
-                  .select_related("learner", "programme")
+                  .select_related("learner", "programme", "organisation")
                   .order_by("organisation_id", "learner_id", "pk"))
-    per_learner: dict[tuple[int, int], list[Enrolment]] = {}
+    per_learner: dict[str, list[Enrolment]] = {}
     for enrolment in enrolments:
         params = settings.params(enrolment.organisation_id)
         if params is None:
             continue
-        if local_today(enrolment.learner, now=now).isoweekday() != params["weekday"]:
+        today = local_today(enrolment.learner, now=now)
+        if today.isoweekday() != params["weekday"]:
             continue
-        per_learner.setdefault((enrolment.organisation_id, enrolment.learner_id),
-                               []).append(enrolment)
-    organisations = Organisation.objects.in_bulk({pair[0] for pair in per_learner})
+        year, week, _day = today.isocalendar()
+        key = f"{NAME}:{enrolment.organisation_id}:{enrolment.learner_id}:{year}-W{week:02d}"
+        per_learner.setdefault(key, []).append(enrolment)
     planner = Planner()
-    for (organisation_id, _learner_id), learner_enrolments in per_learner.items():
-        learner, organisation = learner_enrolments[0].learner, organisations[organisation_id]
-        year, week, _day = local_today(learner, now=now).isocalendar()
-        planner.plan(learner, NAME, organisation=organisation,
-                     key=f"{NAME}:{organisation_id}:{learner.pk}:{year}-W{week:02d}",
-                     variables=partial(recap_variables, learner, learner_enrolments, now),
-                     url=reverse("journeys:dashboard", args=[organisation.slug]),
-                     context={"week": f"{year}-W{week:02d}", "conversion_verb": "completed"})
+    keys = list(per_learner)
+    for start in range(0, len(keys), BATCH):
+        # Recaps already written are skipped before their paths are even loaded; the
+        # others' steps come in two queries per batch.
+        existing = existing_keys(keys[start:start + BATCH])
+        fresh = [key for key in keys[start:start + BATCH] if key not in existing]
+        prefetch_related_objects([enrolment for key in fresh for enrolment in per_learner[key]],
+                                 "steps__prerequisites")
+        for key in fresh:
+            learner_enrolments = per_learner[key]
+            learner = learner_enrolments[0].learner
+            organisation = learner_enrolments[0].organisation
+            with speaking_to(learner):
+                recap = recap_of(learner_enrolments, now=now)
+            planner.plan(learner, NAME, organisation=organisation, key=key,
+                         variables={"done": recap.done_this_week, "lines": recap.lines},
+                         url=reverse("journeys:dashboard", args=[organisation.slug]),
+                         context={"week": key.rsplit(":", 1)[1],
+                                  "conversion_verb": "completed"})
     return planner.flush()
 
 
