@@ -28,7 +28,10 @@ class DateTimeInput(forms.DateTimeInput):
 class WeeklyPeriodForm(forms.Form):
     """One period of the usual week, on the coach's clock."""
 
-    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
+    # A blank first choice, so that the empty rows offered to add a period post nothing
+    # and are left out (a select always posts its first option).
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=[("", "—"), *Weekday.choices],
+                                     coerce=int, empty_value=None)
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_time = forms.TimeField(label=_("To"), widget=TimeInput())
     modes = forms.MultipleChoiceField(label=_("Ways to meet"), choices=MODE_CHOICES,

@@ -57,3 +57,32 @@ def test_lea_books_on_her_phone_on_her_own_clock(browser, live_server, lea, lea_
     assert local.hour in (2, 3, 4)
     expect(page.locator("main")).to_contain_text(label)
     page.screenshot(path=screenshots / "booking-phone-appointment.png", full_page=True)
+
+
+def test_karim_publishes_his_tuesday_mornings_on_his_phone(browser, live_server, karim,
+                                                           password, screenshots):
+    from playwright.sync_api import expect
+
+    karim.locale = "en"
+    karim.save()
+    page = browser.new_context(**{**PHONE, "timezone_id": "Europe/Paris"}).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/login/")
+    page.locator("input[name=username]").fill(karim.email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    page.goto(f"{live_server.url}/o/cap-avenir/coaching/availability/")
+    page.locator("#id_week-0-weekday").select_option("1")
+    page.locator("#id_week-0-start_time").fill("09:00")
+    page.locator("#id_week-0-end_time").fill("12:00")
+    page.locator("#id_week-0-modes_2").check()  # by video
+    page.get_by_role("button", name="Save my week").click()
+    page.wait_for_load_state()
+    page.screenshot(path=screenshots / "availability-phone.png", full_page=True)
+
+    expect(page.locator(".messages")).to_contain_text("Your usual week is saved.")
+    page.screenshot(path=screenshots / "availability-phone.png", full_page=True)
+    row = karim.weekly_availability.get()
+    assert (row.weekday, row.start_time.isoformat(), row.modes) == (1, "09:00:00", ["video"])

@@ -277,7 +277,7 @@ def test_karim_publishes_his_usual_week(client, karim):
         {"weekday": 1, "start_time": "09:00", "end_time": "12:00", "modes": ["video"]},
         {"weekday": 3, "start_time": "14:00", "end_time": "17:00",
          "modes": ["in_person", "phone"], "place": "Bureau 3"},
-        {}))
+        {"weekday": "", "start_time": "", "end_time": "", "place": ""}))  # an empty row
 
     assert response.status_code == 302
     rows = list(WeeklyAvailability.objects.filter(coach=karim))
