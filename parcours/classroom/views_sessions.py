@@ -69,6 +69,8 @@ def session_detail(request, organisation, session_id):
                                                    schedules=can_schedule),
         "shows_seats": selectors.shows_seats_taken(session, request.user,
                                                    schedules=can_schedule),
+        # Polls, word clouds and boards run in the session are kept on its record.
+        "can_run_live": roles_allow(request.roles, Permission.RUN_LIVE_ACTIVITIES),
     })
 
 

@@ -14,6 +14,7 @@ MENU = [
     (Permission.COACH_BENEFICIARIES, _("My beneficiaries"), "coaching:caseload"),
     (Permission.COACH_BENEFICIARIES, _("Availability"), "coaching:availability"),
     (Permission.COACH_BENEFICIARIES, _("Activities"), "coaching:activities"),
+    (Permission.RUN_LIVE_ACTIVITIES, _("Live activities"), "coaching:live_activities"),
     (Permission.REVIEW_WORK, _("Work to review"), "journeys:reviews"),
     (Permission.SCHEDULE_SESSIONS, _("Sessions"), "classroom:calendar"),
     (Permission.TEACH_SESSIONS, _("Sessions"), "classroom:calendar"),
