@@ -50,8 +50,8 @@ def test_the_dashboard_page_takes_the_same_queries_whatever_the_path_length(
     client.force_login(lea)
 
     # session, user, organisation, roles (decorator); the selector's roles, enrolments,
-    # steps, prerequisites and flashcards due; the menu's organisations
-    with django_assert_num_queries(10):
+    # steps, prerequisites and flashcards due; the coaching actions; the menu's organisations
+    with django_assert_num_queries(11):
         response = client.get(dashboard())
 
     assert len(response.context["board"].programmes) == 2
