@@ -12,6 +12,7 @@ MENU = [
     (Permission.FOLLOW_OWN_PATH, _("My coaching"), "coaching:my_coaching"),
     (Permission.VIEW_CASELOAD, _("My learners"), "journeys:caseload"),
     (Permission.COACH_BENEFICIARIES, _("My beneficiaries"), "coaching:caseload"),
+    (Permission.COACH_BENEFICIARIES, _("My appointments"), "coaching:my_appointments"),
     (Permission.COACH_BENEFICIARIES, _("Availability"), "coaching:availability"),
     (Permission.COACH_BENEFICIARIES, _("Activities"), "coaching:activities"),
     (Permission.RUN_LIVE_ACTIVITIES, _("Live activities"), "coaching:live_activities"),
