@@ -283,3 +283,19 @@ def test_finishing_a_weekly_campaign_stops_its_runs_and_keeps_its_messages(
     assert campaign.status == CampaignStatus.FINISHED and campaign.next_run_at is None
     assert run_due_campaigns(now=NOW + timedelta(days=7))["planned"] == 0
     assert Notification.objects.filter(campaign=campaign).count() == 10
+
+
+def test_a_weekly_run_keeps_its_local_hour_across_the_change_of_time(
+        organisation, sophie, learners, everyone):
+    # Sundays at 10:00 in Paris: 08:00 UTC in summer, 09:00 UTC after 25 October 2026.
+    summer = datetime(2026, 10, 18, 7, 0, tzinfo=UTC)
+    campaign = campaign_for(organisation, sophie, everyone, schedule="weekly", weekday=6,
+                            hour=10)
+    launch_campaign(campaign, by=sophie, now=summer)
+    campaign.refresh_from_db()
+    assert campaign.next_run_at == datetime(2026, 10, 18, 8, 0, tzinfo=UTC)
+
+    run_due_campaigns(now=campaign.next_run_at)
+    campaign.refresh_from_db()
+
+    assert campaign.next_run_at == datetime(2026, 10, 25, 9, 0, tzinfo=UTC)
