@@ -447,3 +447,21 @@ def test_the_dispatch_task_does_the_same_through_the_queue(organisation, lea, de
 
     assert Notification.objects.get().status == "sent"
     assert len(mailbox.inbox) == 1
+
+
+def test_with_the_real_policy_a_message_reaches_the_bell_and_an_opt_out_stops_the_next(
+        organisation, lea):
+    from parcours.engagement.services.preferences import opt_out
+
+    ten_in_paris = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # outside quiet hours
+    first = plan(lea, organisation, "k1", deliver_after=ten_in_paris)
+    dispatch_due(now=ten_in_paris)
+    opt_out(lea, "campaigns", by=lea)
+    second = plan(lea, organisation, "k2", deliver_after=ten_in_paris)
+    dispatch_due(now=ten_in_paris)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "sent"
+    assert first.deliveries.filter(channel="in_app", status="sent").exists()
+    assert (second.status, second.suppressed_reason) == ("suppressed", "opted_out")
