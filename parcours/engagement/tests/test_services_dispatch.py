@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from parcours.accounts.tests.factories import member
@@ -465,3 +465,23 @@ def test_with_the_real_policy_a_message_reaches_the_bell_and_an_opt_out_stops_th
     assert first.status == "sent"
     assert first.deliveries.filter(channel="in_app", status="sent").exists()
     assert (second.status, second.suppressed_reason) == ("suppressed", "opted_out")
+
+
+def test_the_worker_loop_stops_between_rounds_when_asked(organisation, lea, decisions,
+                                                         mailbox, monkeypatch):
+    from parcours.engagement.management.commands import dispatch_notifications as worker
+
+    plan(lea, organisation, "k1", deliver_after=None)
+    monkeypatch.setattr(worker.signal, "signal", lambda *args: None)
+    # SIGTERM arrives while the idle worker waits.
+    monkeypatch.setattr(worker.Command, "_sleep",
+                        lambda self, seconds: setattr(self, "stopping", True))
+
+    call_command("dispatch_notifications", "--interval", "0.1", stdout=StringIO())
+
+    assert len(mailbox.inbox) == 1
+
+
+def test_the_worker_refuses_a_limit_below_one():
+    with pytest.raises(CommandError):
+        call_command("dispatch_notifications", "--once", "--limit", "0")
