@@ -151,12 +151,37 @@ class VariantForm(forms.Form):
                       for code, _name in settings.LANGUAGES})
 
 
-def variant_forms(data=None) -> list[VariantForm]:
-    """Variants A, B and C: A gets the whole segment until the manager splits it."""
+def campaign_initial(campaign) -> dict:
+    """A draft's values, to change it in the same form."""
+    holdout = next((v for v in campaign.variants.all() if v.is_holdout), None)
+    return {
+        **{name: getattr(campaign, name) for name in (
+            "name", "schedule", "starts_at", "weekday", "hour", "pilot_percent",
+            "conversion_verb", "conversion_object", "conversion_days", "url")},
+        "segment": campaign.segment_id,
+        "holdout_percent": holdout.weight if holdout else 0,
+    }
+
+
+def _variant_initial(variant) -> dict:
+    initial = {"name": variant.name, "weight": variant.weight, "tone": variant.tone,
+               "send_hour": variant.send_hour, "every_weeks": variant.every_weeks}
+    for code, message in (variant.messages or {}).items():
+        initial[f"subject_{code}"] = message.get("subject", "")
+        initial[f"body_{code}"] = message.get("body", "")
+    return initial
+
+
+def variant_forms(data=None, *, campaign=None) -> list[VariantForm]:
+    """Variants A, B and C (a draft's own first): A gets the whole segment until the
+    manager splits it."""
+    existing = [v for v in campaign.variants.all() if not v.is_holdout] if campaign else []
     forms_ = []
     for index, prefix in enumerate(VARIANT_PREFIXES):
         initial = {"name": prefix.upper(), "weight": 100 if index == 0 else 0,
                    "every_weeks": 1}
+        if index < len(existing):
+            initial = _variant_initial(existing[index])
         form = VariantForm(data, prefix=prefix, initial=initial)
         if index:
             for name, field in form.fields.items():

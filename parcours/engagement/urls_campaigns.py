@@ -14,6 +14,8 @@ urlpatterns: list = [
     path(NUDGES + "campaigns/", views.campaign_list, name="campaigns"),
     path(NUDGES + "campaigns/new/", views.campaign_new, name="campaign_new"),
     path(NUDGES + "campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign"),
+    path(NUDGES + "campaigns/<int:campaign_id>/edit/", views.campaign_edit,
+         name="campaign_edit"),
     path(NUDGES + "campaigns/<int:campaign_id>/launch/", views.campaign_launch,
          name="campaign_launch"),
     path(NUDGES + "campaigns/<int:campaign_id>/cancel/", views.campaign_cancel,

@@ -19,6 +19,7 @@ from parcours.engagement.forms_campaigns import (
     WEEKDAYS,
     CampaignForm,
     SegmentForm,
+    campaign_initial,
     variant_forms,
 )
 from parcours.engagement.models import CampaignStatus, Segment, Variant
@@ -146,11 +147,11 @@ def _previews(organisation, specs: list[VariantSpec], segment) -> list[dict]:
     return shown
 
 
-@organisation_page(Permission.MANAGE_NUDGES)
-def campaign_new(request, organisation):
+def _campaign_page(request, organisation, *, campaign=None):
     data = request.POST or None
-    form = CampaignForm(data, organisation=organisation)
-    variants = variant_forms(data)
+    form = CampaignForm(data, organisation=organisation,
+                        initial=campaign_initial(campaign) if campaign else None)
+    variants = variant_forms(data, campaign=campaign)
     previews = None
     if data is not None and all([form.is_valid(), *(v.is_valid() for v in variants)]):
         specs = _specs(form, variants)
@@ -160,8 +161,12 @@ def campaign_new(request, organisation):
             values = {key: value for key, value in form.cleaned_data.items()
                       if key != "holdout_percent"}
             try:
-                campaign = services.create_campaign(organisation, by=request.user,
-                                                    variants=specs, **values)
+                if campaign is None:
+                    campaign = services.create_campaign(organisation, by=request.user,
+                                                        variants=specs, **values)
+                else:
+                    services.update_campaign(campaign, by=request.user, variants=specs,
+                                             **values)
             except DomainError as refused:
                 form.add_error(None, refused.message)
             else:
@@ -171,8 +176,22 @@ def campaign_new(request, organisation):
     invalid = form.errors or any(v.errors for v in variants)
     return render(request, "engagement/campaigns/campaign_form.html", {
         "organisation": organisation, "form": form, "variants": variants,
-        "previews": previews,
+        "previews": previews, "campaign": campaign,
     }, status=400 if invalid else 200)
+
+
+@organisation_page(Permission.MANAGE_NUDGES)
+def campaign_new(request, organisation):
+    return _campaign_page(request, organisation)
+
+
+@organisation_page(Permission.MANAGE_NUDGES)
+def campaign_edit(request, organisation, campaign_id):
+    campaign = selectors.campaign_for(request.user, organisation, campaign_id)
+    if campaign.status != CampaignStatus.DRAFT:
+        messages.error(request, _("Only a draft campaign can be changed."))
+        return redirect("engagement:campaign", organisation.slug, campaign.pk)
+    return _campaign_page(request, organisation, campaign=campaign)
 
 
 @organisation_page(Permission.MANAGE_NUDGES)

@@ -197,15 +197,11 @@ def _clean_goal(verb: str, target: str, days: int, *, experiment: bool) -> None:
         raise InvalidCampaign(_("The conversion window is 1 to 90 days."))
 
 
-@transaction.atomic
-def create_campaign(organisation: Organisation, *, by: User, name: str, segment: Segment,
-                    variants: Sequence[VariantSpec], schedule: str = CampaignSchedule.ONCE,
-                    starts_at: datetime | None = None, weekday: int | None = None,
-                    hour: int | None = None, pilot_percent: int = 100,
-                    conversion_verb: str = "", conversion_object: str = "",
-                    conversion_days: int = 7, url: str = "") -> Campaign:
-    """A draft campaign with its variants (one variant and no holdout: a plain send)."""
-    require_permission(by, organisation, Permission.MANAGE_NUDGES)
+def _checked(organisation: Organisation, *, name: str, segment: Segment,
+             variants: Sequence[VariantSpec], schedule: str, weekday: int | None,
+             hour: int | None, pilot_percent: int, conversion_verb: str,
+             conversion_object: str, conversion_days: int) -> tuple[str, list[VariantSpec]]:
+    """The rules every campaign follows, created or changed; its name and variants."""
     if segment.organisation_id != organisation.pk:
         raise InvalidCampaign(_("This segment belongs to another organisation."))
     name = (name or "").strip()
@@ -219,24 +215,77 @@ def create_campaign(organisation: Organisation, *, by: User, name: str, segment:
     if not 1 <= pilot_percent <= 100:
         raise InvalidCampaign(_("The pilot share is 1 to 100 %."))
     specs = _clean_variants(variants)
-    experiment = len(specs) > 1
     if pilot_percent < 100 and sum(not spec.is_holdout for spec in specs) < 2:
         raise InvalidCampaign(_("A pilot compares at least two variants; without one, "
                                 "send to the whole segment."))
-    _clean_goal(conversion_verb, conversion_object, conversion_days, experiment=experiment)
-    campaign = Campaign.objects.create(
-        organisation=organisation, name=name[:160], segment=segment, created_by=by,
-        schedule=schedule, starts_at=starts_at,
-        weekday=weekday if schedule == CampaignSchedule.WEEKLY else None,
-        hour=hour if schedule == CampaignSchedule.WEEKLY else None,
-        pilot_percent=pilot_percent, conversion_verb=conversion_verb,
-        conversion_object=conversion_object, conversion_days=conversion_days, url=url[:500])
+    _clean_goal(conversion_verb, conversion_object, conversion_days,
+                experiment=len(specs) > 1)
+    return name[:160], specs
+
+
+def _write_variants(campaign: Campaign, specs: list[VariantSpec]) -> None:
     Variant.objects.bulk_create([
         Variant(campaign=campaign, name=spec.name, weight=spec.weight,
                 is_holdout=spec.is_holdout, tone=spec.tone, messages=spec.messages,
                 send_hour=spec.send_hour, every_weeks=spec.every_weeks)
         for spec in specs
     ])
+
+
+@transaction.atomic
+def create_campaign(organisation: Organisation, *, by: User, name: str, segment: Segment,
+                    variants: Sequence[VariantSpec], schedule: str = CampaignSchedule.ONCE,
+                    starts_at: datetime | None = None, weekday: int | None = None,
+                    hour: int | None = None, pilot_percent: int = 100,
+                    conversion_verb: str = "", conversion_object: str = "",
+                    conversion_days: int = 7, url: str = "") -> Campaign:
+    """A draft campaign with its variants (one variant and no holdout: a plain send)."""
+    require_permission(by, organisation, Permission.MANAGE_NUDGES)
+    name, specs = _checked(
+        organisation, name=name, segment=segment, variants=variants, schedule=schedule,
+        weekday=weekday, hour=hour, pilot_percent=pilot_percent,
+        conversion_verb=conversion_verb, conversion_object=conversion_object,
+        conversion_days=conversion_days)
+    weekly = schedule == CampaignSchedule.WEEKLY
+    campaign = Campaign.objects.create(
+        organisation=organisation, name=name, segment=segment, created_by=by,
+        schedule=schedule, starts_at=starts_at, weekday=weekday if weekly else None,
+        hour=hour if weekly else None, pilot_percent=pilot_percent,
+        conversion_verb=conversion_verb, conversion_object=conversion_object,
+        conversion_days=conversion_days, url=url[:500])
+    _write_variants(campaign, specs)
+    return campaign
+
+
+@transaction.atomic
+def update_campaign(campaign: Campaign, *, by: User, name: str, segment: Segment,
+                    variants: Sequence[VariantSpec], schedule: str = CampaignSchedule.ONCE,
+                    starts_at: datetime | None = None, weekday: int | None = None,
+                    hour: int | None = None, pilot_percent: int = 100,
+                    conversion_verb: str = "", conversion_object: str = "",
+                    conversion_days: int = 7, url: str = "") -> Campaign:
+    """Change a draft, its variants included (they are replaced: nothing was sent)."""
+    require_permission(by, campaign.organisation, Permission.MANAGE_NUDGES)
+    campaign = Campaign.objects.select_for_update().select_related("organisation").get(
+        pk=campaign.pk)
+    if campaign.status != CampaignStatus.DRAFT:
+        raise NotADraft()
+    name, specs = _checked(
+        campaign.organisation, name=name, segment=segment, variants=variants,
+        schedule=schedule, weekday=weekday, hour=hour, pilot_percent=pilot_percent,
+        conversion_verb=conversion_verb, conversion_object=conversion_object,
+        conversion_days=conversion_days)
+    weekly = schedule == CampaignSchedule.WEEKLY
+    for attribute, value in (("name", name), ("segment", segment), ("schedule", schedule),
+                         ("starts_at", starts_at), ("weekday", weekday if weekly else None),
+                         ("hour", hour if weekly else None), ("pilot_percent", pilot_percent),
+                         ("conversion_verb", conversion_verb),
+                         ("conversion_object", conversion_object),
+                         ("conversion_days", conversion_days), ("url", url[:500])):
+        setattr(campaign, attribute, value)
+    campaign.save()
+    campaign.variants.all().delete()
+    _write_variants(campaign, specs)
     return campaign
 
 

@@ -237,3 +237,32 @@ def test_the_campaign_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         response = as_sophie.get(url("campaign", organisation, campaign.pk))
     assert response.status_code == 200
+
+
+def test_sophie_changes_a_draft_and_its_variants(as_sophie, organisation, sophie, segment):
+    campaign = create_campaign(organisation, by=sophie, name="Relance", segment=segment,
+                               variants=[VariantSpec(name="A", weight=100, messages=TEXT)])
+    form = as_sophie.get(url("campaign_edit", organisation, campaign.pk))
+    assert form.status_code == 200
+    assert "Bonjour {{ first_name }}" in form.content.decode()
+
+    response = as_sophie.post(url("campaign_edit", organisation, campaign.pk), campaign_post(
+        segment, **{"name": "Relance de janvier", "a-weight": 50, "b-weight": 50,
+                    "b-subject_fr": "Salut", "b-body_fr": "On s'y remet ?"}))
+
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.name == "Relance de janvier"
+    assert sorted(campaign.variants.values_list("name", "weight")) == [("A", 50), ("B", 50)]
+
+
+def test_a_launched_campaign_cannot_be_changed(as_sophie, organisation, sophie, segment,
+                                               learners):
+    campaign = create_campaign(organisation, by=sophie, name="Relance", segment=segment,
+                               variants=[VariantSpec(name="A", weight=100, messages=TEXT)])
+    launch_campaign(campaign, by=sophie)
+    response = as_sophie.post(url("campaign_edit", organisation, campaign.pk),
+                              campaign_post(segment, name="Autre"))
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.name == "Relance"
