@@ -1,7 +1,10 @@
 """The engagement's timeline page, and its "path" source: the beneficiary's progress on
 their learning paths, read from the learning events (never from journeys' tables)."""
 
+from datetime import datetime, time
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,11 +41,15 @@ PATH_ENTRIES_LIMIT = 2000
 def path_progress(engagement: Engagement, capacity: Capacity) -> list[TimelineEntry]:
     if engagement.beneficiary_id is None:
         return []
+    # A moment, not `occurred_at__date`: casting every event to a local date keeps the
+    # database from reading the (organisation, actor, occurred_at) index as a range.
+    since = datetime.combine(engagement.starts_on, time.min,
+                             tzinfo=timezone.get_current_timezone())
     events = (LearningEvent.objects
               .filter(actor_id=engagement.beneficiary_id,
                       organisation_id=engagement.organisation_id,
                       verb__in=list(PATH_VERBS), object_type__in=PATH_OBJECTS,
-                      occurred_at__date__gte=engagement.starts_on)
+                      occurred_at__gte=since)
               .only("occurred_at", "verb", "object_name", "result")
               .order_by("-occurred_at")[:PATH_ENTRIES_LIMIT])
     entries = []
