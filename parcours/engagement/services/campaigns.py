@@ -558,8 +558,17 @@ def _deliver_after(campaign: Campaign, variant: Variant, *, now: datetime,
     return max(moment, now)
 
 
-def _context(campaign: Campaign) -> dict[str, Any]:
+def _keeps_time(campaign: Campaign, variant: Variant) -> bool:
+    """A time the manager chose (a variant's hour, a weekly hour, a send time) is kept:
+    the policy does not move it to each person's most active hour (`keep_time`)."""
+    return (variant.send_hour is not None or campaign.schedule == CampaignSchedule.WEEKLY
+            or campaign.starts_at is not None)
+
+
+def _context(campaign: Campaign, *, keep_time: bool = False) -> dict[str, Any]:
     context: dict[str, Any] = {"campaign": campaign.pk}
+    if keep_time:
+        context["keep_time"] = True
     if campaign.conversion_verb:
         context["conversion_verb"] = campaign.conversion_verb
         context["conversion_days"] = campaign.conversion_days
@@ -673,8 +682,12 @@ def _plan_run(campaign: Campaign, *, run: int, now: datetime,
         "subject": (f"SUBSTR({subject_sql}, 1, {SUBJECT_MAX})", subject_params),
         "body": (body_sql, body_params),
         "url": ("%s", [campaign.url]),
-        "context": ("CAST(%s AS jsonb)" if postgres else "%s",
-                    [json.dumps(_context(campaign))]),
+        "context": (
+            "CAST(" + " ".join(["CASE", *(f"WHEN p.vid = {int(variant.pk)} THEN %s"
+                                          for variant in variants), "END"])
+            + (" AS jsonb)" if postgres else " AS TEXT)"),
+            [json.dumps(_context(campaign, keep_time=_keeps_time(campaign, variant)))
+             for variant in variants]),
         "status": (f"CASE WHEN p.vid = {int(holdout)} THEN %s ELSE %s END" if holdout
                    else "%s", ([NotificationStatus.HELD.value] if holdout else [])
                    + [NotificationStatus.PLANNED.value]),

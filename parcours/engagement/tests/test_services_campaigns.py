@@ -198,6 +198,17 @@ def test_a_variant_send_hour_is_the_organisations_local_hour(organisation, sophi
 
     row = Notification.objects.filter(campaign=campaign).first()
     assert row.deliver_after == datetime(2026, 11, 27, 17, 0, tzinfo=UTC)  # 18:00 in Paris
+    assert row.context["keep_time"] is True  # the policy leaves the chosen hour alone
+
+
+def test_a_campaign_sent_now_lets_the_policy_choose_each_persons_hour(
+        organisation, sophie, learners, everyone):
+    campaign = campaign_for(organisation, sophie, everyone, conversion_verb="completed",
+                            conversion_days=5)
+    launch_campaign(campaign, by=sophie, now=NOW)
+    row = Notification.objects.filter(campaign=campaign).first()
+    assert row.context == {"campaign": campaign.pk, "conversion_verb": "completed",
+                           "conversion_days": 5}
 
 
 def test_cancelling_withdraws_what_was_not_sent(organisation, sophie, learners, everyone):
