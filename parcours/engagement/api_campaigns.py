@@ -249,22 +249,40 @@ def list_campaigns(request: HttpRequest, slug: str):
     return [_campaign_out(c) for c in selectors.campaigns_of(organisation, viewer=request.auth)]
 
 
+def _campaign_values(request: HttpRequest, organisation: Organisation,
+                     payload: CampaignIn) -> dict:
+    return {
+        **payload.model_dump(exclude={"segment", "variants"}),
+        "segment": selectors.segment_for(request.auth, organisation, payload.segment),
+        "variants": [
+            services.VariantSpec(
+                name=v.name, weight=v.weight, is_holdout=v.is_holdout, tone=v.tone,
+                send_hour=v.send_hour, every_weeks=v.every_weeks,
+                messages={language: m.model_dump() for language, m in v.messages.items()})
+            for v in payload.variants],
+    }
+
+
 @router.post("/organisations/{slug}/campaigns", response={201: CampaignOut, **WRITE},
              summary="Create a campaign", operation_id="create_campaign")
 def create_campaign(request: HttpRequest, slug: str, payload: CampaignIn):
     """A draft campaign with its variants; launch it with `…/launch`."""
     organisation = _organisation(request, slug)
-    segment = selectors.segment_for(request.auth, organisation, payload.segment)
-    values = payload.model_dump(exclude={"segment", "variants"})
-    campaign = services.create_campaign(
-        organisation, by=request.auth, segment=segment, variants=[
-            services.VariantSpec(
-                name=v.name, weight=v.weight, is_holdout=v.is_holdout, tone=v.tone,
-                send_hour=v.send_hour, every_weeks=v.every_weeks,
-                messages={language: m.model_dump() for language, m in v.messages.items()})
-            for v in payload.variants], **values)
+    campaign = services.create_campaign(organisation, by=request.auth,
+                                        **_campaign_values(request, organisation, payload))
     return Status(201, _campaign_out(selectors.campaign_for(request.auth, organisation,
                                                             campaign.pk)))
+
+
+@router.put("/organisations/{slug}/campaigns/{campaign_id}", response={200: CampaignOut, **WRITE},
+            summary="Change a draft campaign", operation_id="update_campaign")
+def update_campaign(request: HttpRequest, slug: str, campaign_id: int, payload: CampaignIn):
+    """The whole draft, variants included (they are replaced). `409` once launched."""
+    organisation = _organisation(request, slug)
+    campaign = selectors.campaign_for(request.auth, organisation, campaign_id)
+    services.update_campaign(campaign, by=request.auth,
+                             **_campaign_values(request, organisation, payload))
+    return _campaign_out(selectors.campaign_for(request.auth, organisation, campaign_id))
 
 
 @router.get("/organisations/{slug}/campaigns/{campaign_id}", response={200: CampaignOut, **READ},

@@ -136,3 +136,21 @@ def test_anonymous_callers_get_401(client):
     assert client.get(f"{BASE}/campaigns").status_code == 401
     assert client.post(f"{BASE}/segments/preview", {}, content_type="application/json"
                        ).status_code == 401
+
+
+def test_a_draft_is_changed_with_put_until_it_is_launched(api_as, sophie, learners):
+    api = api_as(sophie)
+    segment_id = new_segment(api)
+    campaign = new_campaign(api, segment_id).json()
+    body = {"name": "Relance de janvier", "segment": segment_id,
+            "conversion_verb": "completed", "variants": [
+                {"name": "A", "weight": 50, "messages": TEXT},
+                {"name": "B", "weight": 50, "messages": TEXT}]}
+
+    changed = api.put(f"{BASE}/campaigns/{campaign['id']}", body)
+
+    assert changed.status_code == 200
+    assert changed.json()["name"] == "Relance de janvier"
+    assert [v["name"] for v in changed.json()["variants"]] == ["A", "B"]
+    api.post(f"{BASE}/campaigns/{campaign['id']}/launch")
+    assert api.put(f"{BASE}/campaigns/{campaign['id']}", body).status_code == 409
