@@ -203,7 +203,10 @@ def campaign_detail(request, organisation, campaign_id):
     return render(request, "engagement/campaigns/campaign_detail.html", {
         "organisation": organisation, "campaign": campaign, "results": outcome,
         "previews": _previews(organisation, specs, campaign.segment),
-        "count": segments.segment_count(campaign.segment),
+        # Who the segment holds now matters before the launch; afterwards the rows
+        # planned say it, and counting a million people on each visit would not pay.
+        "count": (segments.segment_count(campaign.segment)
+                  if campaign.status == CampaignStatus.DRAFT else None),
         "weekday": dict(WEEKDAYS).get(campaign.weekday, ""),
         "can_launch": campaign.status == CampaignStatus.DRAFT,
         "can_cancel": campaign.status in (CampaignStatus.DRAFT, CampaignStatus.RUNNING),
