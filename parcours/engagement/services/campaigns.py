@@ -410,6 +410,11 @@ def run_due_campaigns(*, now: datetime | None = None) -> dict[str, int]:
                 continue
             campaign.runs += 1
             run_at = campaign.next_run_at
+            if run_at < now:
+                # A scheduler stopped for weeks sends the latest run only, not one per
+                # week missed, all at once.
+                run_at = max(run_at, next_weekly_run(
+                    campaign, after=now - timedelta(days=7, seconds=-1)))
             campaign.next_run_at = next_weekly_run(campaign, after=run_at + timedelta(hours=1))
             campaign.save(update_fields=["runs", "next_run_at", "updated_at"])
             planned += _plan_run(campaign, run=campaign.runs, now=now, run_at=run_at)

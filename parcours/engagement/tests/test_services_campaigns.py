@@ -310,3 +310,31 @@ def test_a_weekly_run_keeps_its_local_hour_across_the_change_of_time(
     campaign.refresh_from_db()
 
     assert campaign.next_run_at == datetime(2026, 10, 25, 9, 0, tzinfo=UTC)
+
+
+def test_the_scheduler_command_plans_due_runs_and_stamps_conversions(
+        organisation, sophie, learners, everyone):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    campaign = campaign_for(organisation, sophie, everyone, schedule="weekly", weekday=4,
+                            hour=10)
+    launch_campaign(campaign, by=sophie, now=NOW - timedelta(days=7))
+    out = StringIO()
+
+    call_command("run_due_campaigns", stdout=out)
+
+    assert out.getvalue().startswith("1 run(s) planned (10 notifications)")
+
+
+def test_a_scheduler_stopped_for_weeks_sends_one_run_not_one_per_week_missed(
+        organisation, sophie, learners, everyone):
+    campaign = campaign_for(organisation, sophie, everyone, schedule="weekly", weekday=4,
+                            hour=10)
+    launch_campaign(campaign, by=sophie, now=NOW - timedelta(days=22))
+
+    assert run_due_campaigns(now=NOW)["runs"] == 1
+    assert run_due_campaigns(now=NOW)["runs"] == 0
+    campaign.refresh_from_db()
+    assert campaign.runs == 1 and campaign.next_run_at == NOW + timedelta(days=7)
