@@ -172,6 +172,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Shorter than the notification delivery lease (5 minutes): a hung mail server must not
+# outlive it, or another worker would send the same email again.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Parcours <noreply@parcours.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

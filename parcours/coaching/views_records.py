@@ -2,6 +2,7 @@
 synthesis, the managers' hours report and retention period, and a beneficiary's data."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -28,6 +29,7 @@ from parcours.core.roles import Permission
 from parcours.web.decorators import member_page, organisation_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TIMELINE_PAGE = 200
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -59,9 +61,15 @@ def timeline_page(request, organisation, engagement_id):
     form = TimelineFilterForm(request.GET or None, kinds=kind_choices())
     kinds = set(form.cleaned_data["kinds"]) if form.is_valid() else None
     entries = engagement_timeline(engagement, capacity, kinds=kinds)
+    # A long engagement is read a page at a time, newest first.
+    page = Paginator(entries, TIMELINE_PAGE).get_page(request.GET.get("page"))
+    labels = {kind: str(label) for kind, label in KIND_LABELS.items()}
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "coaching/records/timeline.html", {
         "organisation": organisation, "engagement": engagement, "capacity": capacity,
-        "form": form, "entries": entries, "kind_labels": KIND_LABELS,
+        "form": form, "page": page, "total": len(entries), "query": query.urlencode(),
+        "entries": [(entry, labels.get(entry.kind, entry.kind)) for entry in page],
     })
 
 

@@ -1,7 +1,7 @@
 """The one way to write to the learning event record."""
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import models
@@ -29,18 +29,8 @@ def record_event(
     change land or fail together. `object` is a model instance or a pair
     (type label, id) for things that are not rows.
     """
-    if verb not in Verb.values:
-        raise ValueError(f"Unknown learning event verb {verb!r}; add it to core.models.Verb.")
-    if result is not None:
-        unknown = set(result) - RESULT_KEYS
-        if unknown:
-            raise ValueError(
-                f"Unknown result keys {sorted(unknown)}; allowed: {sorted(RESULT_KEYS)}."
-            )
-    if isinstance(object, models.Model):
-        object_type, object_id, object_name = object._meta.label_lower, object.pk, str(object)
-    else:
-        (object_type, object_id), object_name = object, ""
+    _check(verb, result)
+    object_type, object_id, object_name = _described(object)
     event = LearningEvent.objects.create(
         actor=actor,
         verb=verb,
@@ -54,6 +44,47 @@ def record_event(
     for handler in _handlers.get(verb, ()):
         handler(event)
     return event
+
+
+def _check(verb: str, result: Mapping[str, Any] | None) -> None:
+    if verb not in Verb.values:
+        raise ValueError(f"Unknown learning event verb {verb!r}; add it to core.models.Verb.")
+    if result is not None:
+        unknown = set(result) - RESULT_KEYS
+        if unknown:
+            raise ValueError(
+                f"Unknown result keys {sorted(unknown)}; allowed: {sorted(RESULT_KEYS)}."
+            )
+
+
+def _described(thing) -> tuple[str, Any, str]:
+    if isinstance(thing, models.Model):
+        return thing._meta.label_lower, thing.pk, str(thing)
+    (object_type, object_id) = thing
+    return object_type, object_id, ""
+
+
+def record_events(events: Iterable[Mapping[str, Any]]) -> list[LearningEvent]:
+    """Append many events in one INSERT, for work done in batches (the dispatcher's
+    `notified`). Each mapping holds `record_event`'s arguments (actor, verb, object,
+    organisation, result, context); the same checks and the same handlers apply, in the
+    caller's transaction."""
+    rows = []
+    for event in events:
+        verb, result, thing = event["verb"], event.get("result"), event["object"]
+        _check(verb, result)
+        object_type, object_id, object_name = _described(thing)
+        rows.append(LearningEvent(
+            actor=event["actor"], verb=verb, object_type=object_type,
+            object_id=str(object_id), object_name=object_name[:255],
+            organisation=event["organisation"],
+            result=dict(result) if result is not None else None,
+            context=dict(event.get("context") or {})))
+    LearningEvent.objects.bulk_create(rows)
+    for row in rows:
+        for handler in _handlers.get(row.verb, ()):
+            handler(row)
+    return rows
 
 
 def on_event(*verbs: str) -> Callable[[Handler], Handler]:

@@ -10,6 +10,7 @@ live here.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,10 @@ class Kind:
     body: str                 #   with gettext_lazy; variables: {{ first_name }}, …
     urgent: bool = False      # goes through quiet hours
     still_relevant: "Callable[[Notification], bool] | None" = None  # checked at send time
+    # The policy's defaults when None: the same kind about the same thing twice within
+    # 24 hours is a duplicate; a nudge not sent within 3 days is stale.
+    window: "timedelta | None" = None
+    stale_after: "timedelta | None" = None
 
     def __post_init__(self):
         if self.category not in Category.values:

@@ -186,14 +186,6 @@ class _quiet_mail:
         settings.EMAIL_BACKEND = self.previous
 
 
-@dataclass(frozen=True)
-class _DailyKind(Kind):
-    """The policy drops a message of the same kind sent in the last 24 hours as a
-    duplicate; a reminder sent every day at the same hour is not one."""
-
-    window: timedelta = timedelta(hours=1)
-
-
 class _World:
     """The organisation, its programme and the learners, and what moves every hour."""
 
@@ -260,10 +252,12 @@ class _World:
             except KeyError:
                 # Not a nudge and urgent: no cap, no quiet hours, no timing — what a
                 # plain daily reminder in most tools is.
-                register_kind(_DailyKind(
+                # The policy would take today's reminder for a duplicate of yesterday's
+                # (same kind within 24 hours): a daily reminder is not one.
+                register_kind(Kind(
                     name=NAIVE_KIND, category=Category.CAMPAIGNS, nudge=False, urgent=True,
                     priority=10, subject="Keep going, {{ first_name }}",
-                    body="Your path is waiting for you."))
+                    body="Your path is waiting for you.", window=timedelta(hours=1)))
         world.policy, world.organisation, world.manager = policy, organisation, manager
         world.people = people
         world.users = {user.pk: user for user in users}

@@ -109,6 +109,8 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_idx"),
             models.Index(fields=["organisation", "kind", "created_at"],
                          name="notif_org_kind_idx"),
+            # The coaches' view: an organisation's latest notifications, newest first.
+            models.Index(fields=["organisation", "-created_at"], name="notif_org_time_idx"),
             models.Index(fields=["campaign", "variant"], name="notif_campaign_idx"),
         ]
         constraints = [

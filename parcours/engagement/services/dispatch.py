@@ -144,8 +144,8 @@ def _dispatch_round(now: datetime, limit: int, *, careful: bool) -> DispatchRepo
         ).values_list("user_id", flat=True))
         to_send: list[tuple[Notification, list[str]]] = []
         suppressed, deferred = [], []
-        for notification in batch:
-            decision = _decide(decide, notification, now, careful=careful)
+        for notification, decision in zip(batch, _decisions(decide, batch, now,
+                                                            careful=careful), strict=True):
             if decision is None:
                 notification.deliver_after = now + DEFAULT_DEFER
                 deferred.append(notification)
@@ -178,6 +178,25 @@ def _dispatch_round(now: datetime, limit: int, *, careful: bool) -> DispatchRepo
         if to_send:
             _send(to_send, now, report)
     return report
+
+
+def _decisions(decide, batch: list[Notification], now: datetime, *, careful: bool) -> list:
+    """The policy's decisions for the batch: all at once when the policy can share its
+    reads across the batch (a fixed number of queries), else one by one. A batch that
+    fails on a Python error is decided again one by one, so one bad row is deferred
+    alone."""
+    policy = "parcours.engagement.services.policy"
+    decide_many = optional_function(policy, "decide_many")
+    # Batched only with the real policy's `decide` (not a stand-in, as tests use).
+    if decide_many is not None and decide is optional_function(policy, "decide") \
+            and not careful:
+        try:
+            return decide_many(batch, now=now)
+        except DatabaseError as error:
+            raise _PolicyBrokeTheTransaction() from error
+        except Exception:
+            logger.exception("The batch policy failed; deciding one by one")
+    return [_decide(decide, notification, now, careful=careful) for notification in batch]
 
 
 def _decide(decide, notification: Notification, now: datetime, *, careful: bool):
