@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parcours.accounts.tests.factories import member
 from parcours.coaching import hours
@@ -86,7 +86,8 @@ def test_an_appointment_cannot_be_closed_before_it_starts(engagement, karim):
     future = factories.appointment(engagement, karim)
     with pytest.raises(NotStartedYet) as refused:
         close_appointment(future, by=karim, actual_minutes=60)
-    assert "not started yet" in str(refused.value.message)
+    with translation.override("en"):
+        assert "not started yet" in str(refused.value.message)
     future.refresh_from_db()
     assert future.status == AppointmentStatus.BOOKED
 

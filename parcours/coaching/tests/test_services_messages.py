@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parcours.accounts.tests.factories import member
 from parcours.coaching.models import Document, MessageReceipt
@@ -120,7 +120,7 @@ def test_an_attachment_larger_than_the_limit_is_refused(engagement, lea, setting
     settings.COACHING_ATTACHMENT_MAX_MB = 1
     big = PDF_BYTES + b"0" * (1024 * 1024)
 
-    with pytest.raises(services.AttachmentRefused) as refused:
+    with translation.override("en"), pytest.raises(services.AttachmentRefused) as refused:
         services.send_message(engagement, by=lea, body="Big", files=[upload("big.pdf", big)])
 
     assert "1 MB" in str(refused.value.message)

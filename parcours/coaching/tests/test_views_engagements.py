@@ -64,6 +64,8 @@ def test_a_bad_duration_is_refused_and_what_was_typed_stays(client, sophie):
 
 
 def test_a_refused_rule_shows_its_reason_on_the_form(client, sophie):
+    sophie.locale = "en"  # the page speaks the person's language
+    sophie.save(update_fields=["locale"])
     response = as_(client, sophie).post(url("type_new"), {
         "name": "Odd", "kind": "coaching", "contracted_minutes": "10", "notice_hours": 24,
         "min_minutes": 90, "max_minutes": 60, "default_minutes": 60, "buffer_minutes": 10,

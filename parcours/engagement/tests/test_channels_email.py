@@ -51,7 +51,7 @@ def test_the_email_has_html_and_text_in_the_recipients_language(organisation, le
     html, _type = message.alternatives[0]
     assert '<html lang="fr">' in html
     assert "Votre quiz &lt;b&gt;est&lt;/b&gt; corrigé &amp; noté" in html
-    assert message.body.startswith("Hello Léa,\n\nVotre quiz <b>est</b> corrigé & noté")
+    assert message.body.startswith("Bonjour Léa,\n\nVotre quiz <b>est</b> corrigé & noté")
     assert message.subject == "Votre étape"
 
 

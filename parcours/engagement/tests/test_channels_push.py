@@ -140,7 +140,7 @@ def test_the_push_service_gets_a_payload_only_the_browser_can_read(organisation,
     assert b"Bravo" not in request["body"]
     assert browser.decrypt(request["body"]) == {
         "title": "Bravo !",
-        "body": "Hello Léa,\n\nQuiz réussi à 85 %",
+        "body": "Bonjour Léa,\n\nQuiz réussi à 85 %",
         "url": tracking.go_url(notification),
         "tag": notification.token.hex,
     }

@@ -47,7 +47,7 @@ def test_lea_is_reminded_two_days_then_one_hour_before_once_each(seat, lea):
     assert [n.context["lead_hours"] for n in reminders] == [48, 1]
     assert all(n.recipient == lea for n in reminders)
     assert not reminders[0].nudge  # transactional: not counted against the weekly cap
-    assert "“Prendre la parole en public”" in reminders[0].subject
+    assert "« Prendre la parole en public »" in reminders[0].subject
     assert reminders[0].url == f"/o/cap-avenir/sessions/{session.pk}/"
 
 

@@ -34,7 +34,7 @@ def test_on_monday_lea_reads_her_week_what_is_next_and_the_time_left(enrolment, 
     assert recap.context["week"] == "2026-W38"
     assert "1" in recap.subject
     # Three steps of 30 minutes left at one hour a week: two weeks.
-    assert "25 %" in recap.body and "“Structurer”" in recap.body and "2 week" in recap.body
+    assert "25 %" in recap.body and "« Structurer »" in recap.body and "2 semaine" in recap.body
 
 
 def test_one_recap_a_week_however_often_the_scan_runs(enrolment):

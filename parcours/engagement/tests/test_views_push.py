@@ -68,6 +68,8 @@ def test_lea_turns_push_on_from_her_browser(client, lea):
 
 
 def test_a_subscription_that_is_not_json_is_refused_clearly(client, lea):
+    lea.locale = "en"  # the answer speaks the person's language
+    lea.save(update_fields=["locale"])
     client.force_login(lea)
     with translation.override("en"):
         response = post_json(client, "engagement:push_subscribe", "{not json")
@@ -80,6 +82,8 @@ def test_a_subscription_that_is_not_json_is_refused_clearly(client, lea):
 def test_a_subscription_with_a_bad_key_is_refused_with_the_reason(client, lea):
     body = browser_subscription()
     body["keys"]["p256dh"] = b64(b"short")
+    lea.locale = "en"
+    lea.save(update_fields=["locale"])
     client.force_login(lea)
 
     with translation.override("en"):

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.text import slugify
 
 from parcours.accounts.management.commands._demo_coaching import seed_coaching
+from parcours.accounts.management.commands._demo_engagement import seed_engagement
 from parcours.accounts.management.commands._demo_programmes import seed_programmes
 from parcours.accounts.management.commands._demo_sessions import seed_sessions
 from parcours.accounts.models import Membership, Organisation, User
@@ -107,10 +108,12 @@ class Command(BaseCommand):
             enrolments = self._seed_programmes(CAP_AVENIR)
             sessions = self._seed_sessions(CAP_AVENIR)
             engagements = self._seed_coaching(CAP_AVENIR)
+            campaigns = self._seed_engagement(CAP_AVENIR)
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready ({created} people, {enrolments} enrolments, "
-                               f"{sessions} sessions, {engagements} engagements created).")
-            if created or enrolments or sessions or engagements
+                               f"{sessions} sessions, {engagements} engagements, "
+                               f"{campaigns} campaigns created).")
+            if created or enrolments or sessions or engagements or campaigns
             else "Demo already seeded: nothing to change."
         )
         self._print_logins()
@@ -173,6 +176,15 @@ class Command(BaseCommand):
             camille=person("Camille Rousseau"),
             people={name: person(name) for name in LEARNER_NAMES},
         )
+
+    def _seed_engagement(self, demo: DemoOrganisation) -> int:
+        organisation = Organisation.objects.get(slug=demo.slug)
+
+        def person(name: str) -> User:
+            return User.objects.get(email__iexact=Person(name, ()).email_at(demo.domain))
+
+        return seed_engagement(organisation, manager=person("Sophie Laurent"),
+                               learners=[person(name) for name in LEARNER_NAMES])
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nSign in at /login/ with one of these (password: {DEMO_PASSWORD}):")
