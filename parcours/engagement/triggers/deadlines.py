@@ -1,14 +1,16 @@
 """What the two deadline triggers share: the steps to do around a date, seen from each
 learner's own calendar, and the check that a reminder still makes sense."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 
 from parcours.engagement.models import Notification
+from parcours.engagement.triggers.base import OrganisationSettings, Planner
 from parcours.journeys.models import PathStep, PathStepStatus
 from parcours.journeys.progress import deadline, local_today
 
@@ -82,3 +84,22 @@ def window(now: datetime, *, before: int, after: int) -> tuple[date, date]:
     """Dates around today wide enough for every time zone (a day either side)."""
     today = now.date()
     return today - timedelta(days=before + 1), today + timedelta(days=after + 1)
+
+
+def plan_step_reminders(name: str, now, *, before: int, after: int,
+                        in_range: Callable[[date, date, dict], bool]) -> int:
+    """The scan shared by the due-soon and overdue triggers: steps whose deadline falls in
+    [now − before days, now + after days], kept when `in_range(today, due, params)` says
+    so in the learner's own calendar, planned once per step and date."""
+    settings = OrganisationSettings(name)
+    first, last = window(now, before=before, after=after)
+    planner = Planner()
+    for step in steps_with_deadline_between(first, last, kind_name=name):
+        params = settings.params(step.enrolment.organisation_id)
+        if params is None or not in_range(learner_today(step, now), deadline(step), params):
+            continue
+        planner.plan(step.enrolment.learner, name, organisation=step.enrolment.organisation,
+                     key=deadline_key(name, step),
+                     variables=partial(step_variables, step), url=partial(step_url, step),
+                     context=partial(step_context, step))
+    return planner.flush()

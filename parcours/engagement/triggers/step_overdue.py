@@ -4,52 +4,28 @@ nobody looked at for months is the inactivity trigger's and the coach's business
 Suppressed when the step was completed or skipped meanwhile, or when its date moved."""
 
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.utils.translation import gettext_lazy as _
 
 from parcours.engagement.kinds import Kind, register_kind
 from parcours.engagement.models import Category
 from parcours.engagement.triggers.base import (
-    OrganisationSettings,
     Param,
-    Planner,
     Trigger,
     register_trigger,
 )
-from parcours.engagement.triggers.deadlines import (
-    deadline_key,
-    learner_today,
-    step_context,
-    step_still_to_do,
-    step_url,
-    step_variables,
-    steps_with_deadline_between,
-    window,
-)
-from parcours.journeys.progress import deadline
+from parcours.engagement.triggers.deadlines import plan_step_reminders, step_still_to_do
 
 NAME = "step_overdue"
 STALE_DAYS = 30
 
 
 def scan(now: datetime) -> int:
-    settings = OrganisationSettings(NAME)
-    first, last = window(now, before=STALE_DAYS, after=0)
-    planner = Planner()
-    for step in steps_with_deadline_between(first, last, kind_name=NAME):
-        params = settings.params(step.enrolment.organisation_id)
-        if params is None:
-            continue
-        today, due = learner_today(step, now), deadline(step)
-        if not today - timedelta(days=STALE_DAYS) <= due <= today - timedelta(
-                days=params["days_after"]):
-            continue
-        planner.plan(step.enrolment.learner, NAME, organisation=step.enrolment.organisation,
-                     key=deadline_key(NAME, step),
-                     variables=partial(step_variables, step), url=partial(step_url, step),
-                     context=partial(step_context, step))
-    return planner.flush()
+    return plan_step_reminders(
+        NAME, now, before=STALE_DAYS, after=0,
+        in_range=lambda today, due, params: (
+            today - timedelta(days=STALE_DAYS) <= due
+            <= today - timedelta(days=params["days_after"])))
 
 
 register_kind(Kind(
