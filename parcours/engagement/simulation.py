@@ -51,7 +51,7 @@ LIFT_BY_CATEGORY = {       # relative weight of a seen message's pull, by what i
     "coaching": 0.6, "coach_alerts": 0.0,
 }
 MAX_LIFT = 0.35
-OPT_OUT_PER_EXCESS = 0.04  # chance of opting out, per message over one's tolerance
+OPT_OUT_PER_EXCESS = 0.01  # chance of opting out, per message over one's tolerance
 ANNOYANCE_PER_EXCESS = 0.01  # motivation lost per message over one's tolerance
 STEP_MINUTES = 30
 SESSIONS_PER_WEEK = 2.5
