@@ -215,7 +215,7 @@ def _values(by: str, row: HoursRow) -> list:
     return [*first, row.sessions, row.half_days, row.minutes]
 
 
-def _spreadsheet_safe(value):
+def spreadsheet_safe(value):
     """Text that a spreadsheet would run as a formula (=, +, -, @) is quoted."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -230,7 +230,7 @@ def hours_csv(report: HoursReport) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(_columns(report.by))
     for row in report.rows:
-        writer.writerow([_spreadsheet_safe(v) for v in _values(report.by, row)] + [row.hours])
+        writer.writerow([spreadsheet_safe(v) for v in _values(report.by, row)] + [row.hours])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -11,11 +11,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -26,6 +24,7 @@ from parcours.classroom.services import surveys
 from parcours.core.errors import DomainError
 from parcours.core.roles import Permission
 from parcours.web.decorators import member_page, organisation_page
+from parcours.web.downloads import private_download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,13 +34,6 @@ def _language(request, organisation) -> str:
     asked = request.GET.get("lang", "")
     return asked if asked in dict(settings.LANGUAGES) else organisation.default_locale
 
-
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    # Signatures and hours are personal data: no shared cache keeps a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _local_day(moment, organisation) -> str:
@@ -56,7 +48,7 @@ def attendance_sheet_pdf(request, organisation, session_id):
         name = [_("attendance sheet"), session.title]
     if session.starts_at:
         name.append(_local_day(session.starts_at, organisation))
-    return _attachment(documents.attendance_sheet_pdf(session, language=language),
+    return private_download(documents.attendance_sheet_pdf(session, language=language),
                        "application/pdf", "-".join(slugify(part) for part in name) + ".pdf")
 
 
@@ -69,7 +61,7 @@ def certificate_pdf(request, organisation, registration_id):
     with translation.override(language):
         name = [_("certificate of completion"), learner.display_name or learner.email,
                 registration.session.title]
-    return _attachment(documents.completion_certificate_pdf(registration, language=language),
+    return private_download(documents.completion_certificate_pdf(registration, language=language),
                        "application/pdf", "-".join(slugify(part) for part in name) + ".pdf")
 
 
@@ -142,9 +134,9 @@ def hours_report(request, organisation):
             reports.grouping_choices())[report.by]), report.period.start.isoformat(),
             report.period.end.isoformat()])
         if export == "csv":
-            return _attachment(reports.hours_csv(report), "text/csv; charset=utf-8",
+            return private_download(reports.hours_csv(report), "text/csv; charset=utf-8",
                                f"{name}.csv")
-        return _attachment(reports.hours_xlsx(report), XLSX, f"{name}.xlsx")
+        return private_download(reports.hours_xlsx(report), XLSX, f"{name}.xlsx")
     query = request.GET.copy()
     query.pop("format", None)
     return render(request, "classroom/reports/hours.html", {

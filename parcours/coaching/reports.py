@@ -19,13 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from parcours.accounts.models import Organisation, User
 from parcours.accounts.selectors import require_permission
-from parcours.classroom.reports import Period
+from parcours.classroom.reports import Period, spreadsheet_safe
 from parcours.coaching.hours import format_minutes
 from parcours.coaching.models import (
     Appointment,
     AppointmentStatus,
     Engagement,
-    EngagementKind,
     EngagementStatus,
 )
 from parcours.core.roles import Permission
@@ -125,20 +124,13 @@ def _columns(report: CoachingReport) -> list[str]:
             _("Minutes"), _("Hours")]
 
 
-def _safe(value):
-    """Text that a spreadsheet would run as a formula (=, +, -, @) is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def report_csv(report: CoachingReport) -> bytes:
     """UTF-8 with a byte order mark and semicolons, as Excel in France expects."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(_columns(report))
     for line in report.lines:
-        writer.writerow([_safe(line.label), line.appointments, len(line.engagements),
+        writer.writerow([spreadsheet_safe(line.label), line.appointments, len(line.engagements),
                          line.minutes, line.hours])
     writer.writerow([_("Total"), report.total_appointments, "", report.total_minutes,
                      report.total_hours])
@@ -195,10 +187,6 @@ def report_xlsx(report: CoachingReport) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def kind_labels() -> dict[str, str]:
-    return {value: str(label) for value, label in EngagementKind.choices}
 
 
 def grouping_choices() -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@ synthesis, the managers' hours report and retention period, and a beneficiary's 
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -27,17 +27,11 @@ from parcours.coaching.services import synthesis as synthesis_services
 from parcours.core.errors import DomainError
 from parcours.core.roles import Permission
 from parcours.web.decorators import member_page, organisation_page
+from parcours.web.downloads import private_download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIMELINE_PAGE = 200
 
-
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    # Coaching records are personal data: no shared cache keeps a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @organisation_page(Permission.COACH_BENEFICIARIES)
@@ -86,9 +80,9 @@ def report(request, organisation):
         name = "-".join([slugify(_("coaching hours")), result.by,
                          result.period.start.isoformat(), result.period.end.isoformat()])
         if export == "csv":
-            return _attachment(reports.report_csv(result), "text/csv; charset=utf-8",
+            return private_download(reports.report_csv(result), "text/csv; charset=utf-8",
                                f"{name}.csv")
-        return _attachment(reports.report_xlsx(result), XLSX, f"{name}.xlsx")
+        return private_download(reports.report_xlsx(result), XLSX, f"{name}.xlsx")
     query = request.GET.copy()
     query.pop("format", None)
     return render(request, "coaching/records/report.html", {
@@ -127,7 +121,7 @@ def synthesis_page(request, organisation, engagement_id):
     if request.GET.get("format") == "pdf":
         language = request.GET.get("language") or request.LANGUAGE_CODE
         pdf = synthesis.synthesis_pdf(engagement, document, language=language)
-        return _attachment(pdf, "application/pdf",
+        return private_download(pdf, "application/pdf",
                            f"{slugify(_('synthesis'))}-{engagement.pk}.pdf")
     form = SynthesisForm(request.POST or None,
                          initial={"body": document.body if document else ""})
@@ -162,7 +156,7 @@ def my_data(request, organisation):
     and portability). Private notes are the coach's working notes, not part of it."""
     data = privacy.personal_data(request.user, organisation)
     if request.GET.get("format") == "pdf":
-        return _attachment(privacy.personal_data_pdf(data, language=request.LANGUAGE_CODE),
+        return private_download(privacy.personal_data_pdf(data, language=request.LANGUAGE_CODE),
                            "application/pdf", "parcours-coaching-data.pdf")
     if request.GET.get("format") == "json":
         response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
